@@ -1,0 +1,99 @@
+# paidoc - convert documents with paid-section markers.
+#
+#   make            build build/paidoc
+#   make demo       install missing packages, build, convert examples/ into out/
+#   make check      install missing packages, build, run every test (also
+#                   under AddressSanitizer and UndefinedBehaviorSanitizer)
+#   make asan       build build/asan/paidoc only
+
+CC      ?= cc
+PKGS     = libcmark libzip libxml-2.0
+WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
+           -Wstrict-prototypes -Wwrite-strings
+OPT     ?= -O2 -g
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc
+ALL_CFLAGS = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS)
+SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
+           -fno-omit-frame-pointer -DPD_ARENA_DEBUG
+
+SRCS     = $(wildcard src/*.c) $(wildcard converters/*.c)
+OBJS     = $(SRCS:%.c=build/obj/%.o) build/obj/gen/resources.o
+ASAN_OBJS = $(SRCS:%.c=build/asan/obj/%.o) build/asan/obj/gen/resources.o
+HDRS     = include/paidoc.h src/internal.h $(wildcard converters/*.h)
+RESOURCES = $(shell find styles -type f ! -name '*~' 2>/dev/null | LC_ALL=C sort)
+
+# Debian packages the build and the tests need, as "check:package" pairs:
+# a pkg-config module or a command, and the package that provides it.
+BUILD_DEPS = pc:libcmark:libcmark-dev pc:libzip:libzip-dev \
+             pc:libxml-2.0:libxml2-dev cmd:pkg-config:pkg-config \
+             cmd:cc:gcc cmd:iconv:libc-bin
+TEST_DEPS  = cmd:xmllint:libxml2-utils cmd:cmark:cmark \
+             cmd:python3:python3 cmd:unzip:unzip cmd:sha256sum:coreutils
+
+.PHONY: all demo check test asan deps test-deps clean
+.SUFFIXES:
+
+all: build/paidoc
+
+# Install what is missing (apt-get; sudo when not root), then re-run make
+# so that pkg-config sees the new packages.
+deps:
+	@sh tools/deps.sh $(BUILD_DEPS)
+
+test-deps:
+	@sh tools/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+build/paidoc: $(OBJS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(PKG_LIBS) $(LDFLAGS)
+
+build/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/asan/paidoc: $(ASAN_OBJS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(ASAN_OBJS) $(PKG_LIBS) $(LDFLAGS)
+
+build/asan/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/asan/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+build/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/embed: tools/embed.c
+	@mkdir -p build
+	$(CC) -O1 -o $@ tools/embed.c
+
+build/gen/resources.c: build/embed $(RESOURCES)
+	@mkdir -p build/gen
+	build/embed styles/ $(RESOURCES) > $@.tmp && mv $@.tmp $@
+
+asan: build/asan/paidoc
+
+# Test programs that link libraries to check outputs (cmark, libxml2).
+build/tests/%: tests/%.c
+	@mkdir -p build/tests
+	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+
+TEST_PROGS = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
+
+demo: deps
+	@$(MAKE) --no-print-directory build/paidoc
+	@sh tools/demo.sh
+
+check: test-deps
+	@$(MAKE) --no-print-directory build/paidoc build/asan/paidoc $(TEST_PROGS)
+	@sh tests/run.sh build/paidoc build/asan/paidoc
+
+test: build/paidoc build/asan/paidoc $(TEST_PROGS)
+	@sh tests/run.sh build/paidoc build/asan/paidoc
+
+clean:
+	rm -rf build out

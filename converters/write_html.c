@@ -1,0 +1,12 @@
+/* write_html.c - placeholder until the html writer lands. */
+#include "paidoc.h"
+
+int
+pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
+            const struct pd_opts *opts, struct pd_diag *d)
+{
+    (void)doc;
+    (void)out;
+    (void)opts;
+    return pd_error(d, PD_ERR_INTERNAL, 0, "the html writer is not written yet");
+}

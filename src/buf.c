@@ -1,0 +1,91 @@
+/*
+ * buf.c - growable output buffers.  Writers build their whole output in
+ * one of these; the CLI writes it out only when the conversion succeeded.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "paidoc.h"
+#include "internal.h"
+
+void
+pd_buf_grow(struct pd_buf *b, size_t n)
+{
+    size_t cap;
+
+    if (b->cap - b->len > n)
+        return;
+    cap = b->cap ? b->cap : 256;
+    while (cap - b->len <= n) {
+        if (cap > ((size_t)-1) / 2) {
+            fputs("paidoc: out of memory\n", stderr);
+            abort();
+        }
+        cap *= 2;
+    }
+    b->data = pd_xrealloc(b->data, cap);
+    b->cap = cap;
+}
+
+void
+pd_buf_put(struct pd_buf *b, const void *p, size_t n)
+{
+    pd_buf_grow(b, n);
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void
+pd_buf_puts(struct pd_buf *b, const char *s)
+{
+    pd_buf_put(b, s, strlen(s));
+}
+
+void
+pd_buf_putc(struct pd_buf *b, int c)
+{
+    pd_buf_grow(b, 1);
+    b->data[b->len++] = (char)c;
+    b->data[b->len] = '\0';
+}
+
+void
+pd_buf_printf(struct pd_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    pd_buf_grow(b, 64);
+    va_start(ap, fmt);
+    n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= b->cap - b->len) {
+        pd_buf_grow(b, (size_t)n);
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+        va_end(ap);
+    }
+    b->len += (size_t)n;
+}
+
+void
+pd_buf_clear(struct pd_buf *b)
+{
+    b->len = 0;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+void
+pd_buf_free(struct pd_buf *b)
+{
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}

@@ -1,0 +1,154 @@
+/*
+ * decode.c - turn the bytes of a text input into UTF-8 with LF line ends.
+ *
+ * Order of guesses: an explicit --encoding; a BOM (UTF-8, UTF-16 LE/BE);
+ * valid UTF-8; GB18030 (a superset of GBK and GB2312, what Chinese Windows
+ * saves as "ANSI").  A NUL byte means the input is not text at all.
+ */
+#include <errno.h>
+#include <iconv.h>
+#include <string.h>
+
+#include "paidoc.h"
+#include "internal.h"
+
+/* Append s to out with CRLF and CR turned into LF. */
+static void
+put_lf(struct pd_buf *out, const char *s, size_t len, int *pending_cr)
+{
+    size_t i, start = 0;
+
+    pd_buf_grow(out, len);
+    for (i = 0; i < len; i++) {
+        if (s[i] == '\n' && *pending_cr) {
+            start = i + 1;      /* LF of a CRLF already written */
+            *pending_cr = 0;
+            continue;
+        }
+        *pending_cr = 0;
+        if (s[i] == '\r') {
+            pd_buf_put(out, s + start, i - start);
+            pd_buf_putc(out, '\n');
+            start = i + 1;
+            *pending_cr = 1;
+        }
+    }
+    pd_buf_put(out, s + start, len - start);
+}
+
+/* 1-based line of byte offset off, counting LF and lone CR. */
+static unsigned
+line_of(const unsigned char *in, size_t off)
+{
+    unsigned line = 1;
+    size_t i;
+
+    for (i = 0; i < off; i++)
+        if (in[i] == '\n' || (in[i] == '\r' && (i + 1 >= off || in[i + 1] != '\n')))
+            line++;
+    return line;
+}
+
+/*
+ * Convert with iconv from `from` to UTF-8.  On an undecodable byte stores
+ * its offset in *bad and returns -1.
+ */
+static int
+convert(const unsigned char *in, size_t len, const char *from,
+        struct pd_buf *out, size_t *bad, struct pd_diag *d)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    char *ip = (char *)in, tmp[16384];
+    size_t left = len;
+    int cr = 0;
+
+    if (cd == (iconv_t)-1)
+        return pd_error(d, PD_ERR_USAGE, 0, "unknown encoding: %s", from);
+    while (left > 0) {
+        char *op = tmp;
+        size_t room = sizeof(tmp);
+        size_t r = iconv(cd, &ip, &left, &op, &room);
+
+        put_lf(out, tmp, (size_t)(op - tmp), &cr);
+        if (r == (size_t)-1 && errno != E2BIG) {
+            *bad = (size_t)(ip - (char *)in);
+            iconv_close(cd);
+            return -1;
+        }
+    }
+    {
+        char *op = tmp;
+        size_t room = sizeof(tmp);
+
+        iconv(cd, NULL, NULL, &op, &room);
+        put_lf(out, tmp, (size_t)(op - tmp), &cr);
+    }
+    iconv_close(cd);
+    return 0;
+}
+
+int
+pd_decode_text(const unsigned char *in, size_t len, const char *encoding,
+               struct pd_buf *out, struct pd_diag *d)
+{
+    size_t bad = 0, start = out->len;
+    const void *nul;
+    int cr = 0;
+
+    if (encoding != NULL && *encoding != '\0') {
+        if (convert(in, len, encoding, out, &bad, d) < 0) {
+            if (d->status != PD_OK)
+                return -1;
+            return pd_error(d, PD_ERR_DATA, line_of(in, bad),
+                            "byte 0x%02X at offset %zu is not %s",
+                            in[bad], bad, encoding);
+        }
+        goto check_nul;
+    }
+    if (len >= 2 && (in[0] == 0xFF || in[0] == 0xFE) &&
+        in[1] == (in[0] ^ 0x01)) {
+        const char *enc = in[0] == 0xFF ? "UTF-16LE" : "UTF-16BE";
+
+        if (convert(in + 2, len - 2, enc, out, &bad, d) < 0) {
+            if (d->status != PD_OK)
+                return -1;
+            return pd_error(d, PD_ERR_DATA, 0,
+                            "not a text file: bad %s at offset %zu",
+                            enc, bad + 2);
+        }
+        goto check_nul;
+    }
+    if (len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF) {
+        in += 3;
+        len -= 3;
+    }
+    nul = memchr(in, 0, len);
+    if (nul != NULL)
+        return pd_error(d, PD_ERR_DATA, 0,
+                        "not a text file: byte 0x00 at offset %zu",
+                        (size_t)((const unsigned char *)nul - in));
+    bad = pd_utf8_check((const char *)in, len);
+    if (bad == len) {
+        put_lf(out, (const char *)in, len, &cr);
+        return 0;
+    }
+    {
+        size_t first_bad = bad;
+
+        if (convert(in, len, "GB18030", out, &bad, d) < 0) {
+            out->len = start;
+            if (d->status != PD_OK)
+                return -1;
+            return pd_error(d, PD_ERR_DATA, 0,
+                            "not a text file: byte 0x%02X at offset %zu",
+                            in[first_bad], first_bad);
+        }
+    }
+check_nul:
+    if (out->len > start && memchr(out->data + start, 0, out->len - start)) {
+        out->len = start;
+        return pd_error(d, PD_ERR_DATA, 0,
+                        "not a text file: NUL character in the text");
+    }
+    return 0;
+}

@@ -1,0 +1,68 @@
+/*
+ * internal.h - helpers shared by the core and the converters, not part of
+ * the public API.
+ */
+#ifndef PD_INTERNAL_H
+#define PD_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "paidoc.h"
+
+/** malloc/realloc that abort with one line on out of memory. */
+void *pd_xmalloc(size_t n);
+void *pd_xrealloc(void *p, size_t n);
+
+/**
+ * Decode the UTF-8 character at s[*i] (len bytes in all) and advance *i.
+ * An invalid or truncated sequence gives U+FFFD and advances one byte.
+ */
+uint32_t pd_utf8_decode(const char *s, size_t len, size_t *i);
+
+/** Decode the character that ends just before s[*i] and move *i back. */
+uint32_t pd_utf8_decode_prev(const char *s, size_t *i);
+
+/** Append the UTF-8 encoding of c to b. */
+void pd_utf8_put(struct pd_buf *b, uint32_t c);
+
+/** Offset of the first invalid UTF-8 byte in s, or len when all is valid. */
+size_t pd_utf8_check(const char *s, size_t len);
+
+/**
+ * 1 for characters of CJK scripts and their punctuation: Han, kana,
+ * Hangul, CJK symbols, full-width forms.  Between two of these, joining
+ * wrapped lines adds no space.
+ */
+int pd_is_cjk(uint32_t c);
+
+/** 1 for CJK ideographs only (Han). */
+int pd_is_han(uint32_t c);
+
+/** 1 for Unicode white space usable as a separator (incl. U+3000). */
+int pd_is_space(uint32_t c);
+
+/**
+ * 1 when c may appear in well-formed XML 1.0 (the Char production); used
+ * before every libxml2 write.
+ */
+int pd_is_xml_char(uint32_t c);
+
+/**
+ * Decode the bytes of a text input into UTF-8 with LF line ends, appended
+ * to out: UTF-8 with or without BOM, UTF-16 LE/BE with BOM, else GB18030
+ * when the bytes are not UTF-8; `encoding` (may be NULL) forces an iconv
+ * encoding.  A NUL byte or undecodable bytes are a PD_ERR_DATA error
+ * ("not a text file: byte 0xNN at offset N").  Returns 0 or -1.
+ */
+int pd_decode_text(const unsigned char *in, size_t len, const char *encoding,
+                   struct pd_buf *out, struct pd_diag *d);
+
+/**
+ * A file under styles/ compiled into the program, by its path relative to
+ * styles/ (e.g. "html/paidoc.css").  Returns NULL when there is none; the
+ * data is NUL-terminated and static.
+ */
+const char *pd_resource(const char *name, size_t *len);
+
+#endif /* PD_INTERNAL_H */
