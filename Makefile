@@ -77,10 +77,17 @@ build/gen/resources.c: build/embed $(RESOURCES)
 
 asan: build/asan/paidoc
 
-# Test programs that link libraries to check outputs (cmark, libxml2).
-build/tests/%: tests/%.c
+LIB_OBJS = $(filter-out build/obj/src/main.o,$(OBJS))
+
+build/libpaidoc.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJS)
+
+# Test programs: C files in tests/ that check outputs with cmark or
+# libxml2, or call the library directly.
+build/tests/%: tests/%.c build/libpaidoc.a
 	@mkdir -p build/tests
-	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(PKG_LIBS)
+	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< build/libpaidoc.a $(PKG_LIBS)
 
 TEST_PROGS = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 

@@ -14,7 +14,9 @@ static const struct pd_format formats[] = {
       "CommonMark" },
     { "html", "", "html htm xhtml", NULL, pd_write_html, 0,
       "HTML5 (fragment, or a whole page with -s)" },
-    { "tree", "native", "tree", NULL, pd_write_tree, 0,
+    { "docx", "word", "docx", NULL, pd_write_docx, 1,
+      "Word document (Office Open XML)" },
+    { "tree", "native", "tree", pd_read_tree, pd_write_tree, 0,
       "indented dump of the document tree (for debugging and tests)" },
 };
 
