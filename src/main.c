@@ -3,6 +3,7 @@
  * output atomically, and the exit codes.  The only file that prints or
  * exits.
  */
+#define _XOPEN_SOURCE 700     /* realpath */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -198,33 +199,69 @@ write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
+/* Write out straight into an existing device, pipe or /dev/stdout link. */
+static void
+write_direct(const char *path, const struct pd_buf *out)
+{
+    char msg[600];
+    int fd = open(path, O_WRONLY | O_TRUNC);
+
+    if (fd < 0) {
+        snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
+        die(PD_ERR_CANTCREAT, path, msg);
+    }
+    if (write_all(fd, out->data ? out->data : "", out->len) < 0 ||
+        close(fd) < 0) {
+        snprintf(msg, sizeof(msg), "write error: %s", strerror(errno));
+        die(PD_ERR_IO, path, msg);
+    }
+}
+
 /*
- * Publish out at path: a temporary file in the same directory, written,
- * synced and closed, then renamed over path.  On any failure the temporary
- * file is removed and an existing file at path is left as it was.
+ * Publish out at name: a temporary file in the same directory, written,
+ * synced and closed, then renamed over the target.  On any failure the
+ * temporary file is removed and an existing file is left as it was.  A
+ * symbolic link is followed and its target replaced (the link stays);
+ * devices, pipes and the /dev and /proc links to them are written in
+ * place, as there is nothing to rename over.
  */
 static void
-write_output_file(const char *path, const struct pd_buf *out)
+write_output_file(const char *name, const struct pd_buf *out)
 {
-    const char *slash = strrchr(path, '/');
-    char msg[600];
+    const char *path = name, *slash;
+    char msg[600], resolved[PATH_MAX];
     struct stat st;
     mode_t mode, mask;
     int fd, n;
 
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        die(PD_ERR_CANTCREAT, path, "cannot create: is a directory");
+    if (stat(name, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            die(PD_ERR_CANTCREAT, name, "cannot create: is a directory");
+        if (!S_ISREG(st.st_mode) || strncmp(name, "/dev/", 5) == 0 ||
+            strncmp(name, "/proc/", 6) == 0) {
+            write_direct(name, out);
+            return;
+        }
+    }
+    if (lstat(name, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (realpath(name, resolved) == NULL) {
+            snprintf(msg, sizeof(msg), "cannot create: %s", strerror(errno));
+            die(PD_ERR_CANTCREAT, name, msg);
+        }
+        path = resolved;
+    }
+    slash = strrchr(path, '/');
     if (slash != NULL)
         n = snprintf(tmp_path, sizeof(tmp_path), "%.*s/.%s.tmp.XXXXXX",
                      (int)(slash - path), path, slash + 1);
     else
         n = snprintf(tmp_path, sizeof(tmp_path), ".%s.tmp.XXXXXX", path);
     if (n < 0 || (size_t)n >= sizeof(tmp_path))
-        die(PD_ERR_CANTCREAT, path, "cannot create: name too long");
+        die(PD_ERR_CANTCREAT, name, "cannot create: name too long");
     fd = mkstemp(tmp_path);
     if (fd < 0) {
         snprintf(msg, sizeof(msg), "cannot create: %s", strerror(errno));
-        die(PD_ERR_CANTCREAT, path, msg);
+        die(PD_ERR_CANTCREAT, name, msg);
     }
     have_tmp = 1;
     if (stat(path, &st) == 0)
@@ -248,14 +285,14 @@ write_output_file(const char *path, const struct pd_buf *out)
         snprintf(msg, sizeof(msg), "cannot create: %s", strerror(errno));
         unlink(tmp_path);
         have_tmp = 0;
-        die(PD_ERR_CANTCREAT, path, msg);
+        die(PD_ERR_CANTCREAT, name, msg);
     }
     have_tmp = 0;
     return;
 fail:
     unlink(tmp_path);
     have_tmp = 0;
-    die(PD_ERR_IO, path, msg);
+    die(PD_ERR_IO, name, msg);
 }
 
 static void
