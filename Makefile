@@ -78,16 +78,21 @@ build/gen/resources.c: build/embed $(RESOURCES)
 asan: build/asan/paidoc
 
 LIB_OBJS = $(filter-out build/obj/src/main.o,$(OBJS))
+ASAN_LIB_OBJS = $(filter-out build/asan/obj/src/main.o,$(ASAN_OBJS))
 
 build/libpaidoc.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJS)
 
+build/asan/libpaidoc.a: $(ASAN_LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $(ASAN_LIB_OBJS)
+
 # Test programs: C files in tests/ that check outputs with cmark or
-# libxml2, or call the library directly.
-build/tests/%: tests/%.c build/libpaidoc.a
+# libxml2, or call the library directly; built with the sanitizers.
+build/tests/%: tests/%.c build/asan/libpaidoc.a
 	@mkdir -p build/tests
-	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< build/libpaidoc.a $(PKG_LIBS)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libpaidoc.a $(PKG_LIBS)
 
 TEST_PROGS = $(patsubst tests/%.c,build/tests/%,$(wildcard tests/*.c))
 

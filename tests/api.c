@@ -1,0 +1,272 @@
+/*
+ * api.c - tests of the core library: builder rules, iterator order,
+ * metadata, paid modes, text decoding and the registry.  Prints
+ * "PASS name" / "FAIL name: why" lines (run by tests/prop/api.sh).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "paidoc.h"
+#include "internal.h"
+
+static int failed;
+
+#define CHECK(name, cond)                                                  \
+    do {                                                                   \
+        if (cond)                                                          \
+            printf("PASS %s\n", name);                                     \
+        else {                                                             \
+            printf("FAIL %s: %s (line %d)\n", name, #cond, __LINE__);      \
+            failed++;                                                      \
+        }                                                                  \
+    } while (0)
+
+/* The event sequence of a walk as "+type" / "-type" tokens. */
+static void
+walk_string(const struct pd_node *root, char *out, size_t size)
+{
+    struct pd_iter it;
+    const struct pd_node *n;
+    pd_event ev;
+    size_t len = 0;
+
+    out[0] = '\0';
+    pd_iter_init(&it, root);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE && len + 32 < size)
+        len += (size_t)snprintf(out + len, size - len, "%s%s ",
+                                ev == PD_EVENT_ENTER ? "+" : "-",
+                                pd_node_type_name[n->type]);
+}
+
+static void
+test_builder(void)
+{
+    struct pd_doc *doc = pd_doc_new();
+    struct pd_builder b;
+    struct pd_node *n;
+    char walk[512];
+    int i;
+
+    pd_builder_init(&b, doc);
+    CHECK("builder-paragraph", pd_push(&b, PD_NODE_PARAGRAPH) != NULL);
+    pd_add_text(&b, "ab", 2);
+    n = pd_add_text(&b, "cd", 2);
+    CHECK("builder-text-merged", n != NULL && n->len == 4 &&
+          strcmp(n->text, "abcd") == 0 && b.cur->first == b.cur->last);
+    CHECK("builder-empty-text", pd_add_text(&b, "", 0) == NULL);
+    CHECK("builder-no-block-in-inline", pd_push(&b, PD_NODE_PARAGRAPH) == NULL);
+    pd_pop(&b);
+    CHECK("builder-no-text-in-root", pd_add_text(&b, "x", 1) == NULL);
+    CHECK("builder-paid", pd_push(&b, PD_NODE_PAID) != NULL);
+    CHECK("builder-no-nested-paid", pd_push(&b, PD_NODE_PAID) == NULL);
+    CHECK("builder-no-title-in-paid", pd_push(&b, PD_NODE_TITLE) == NULL);
+    CHECK("builder-list-in-paid", pd_push(&b, PD_NODE_BULLET_LIST) != NULL);
+    CHECK("builder-list-needs-items", pd_push(&b, PD_NODE_PARAGRAPH) == NULL);
+    CHECK("builder-item", pd_push(&b, PD_NODE_LIST_ITEM) != NULL);
+    CHECK("builder-no-paid-in-item", pd_push(&b, PD_NODE_PAID) == NULL);
+    pd_pop_all(&b);
+    CHECK("builder-pop-all", b.cur == doc->root && b.depth == 0);
+    CHECK("builder-leaf", pd_add_leaf(&b, PD_NODE_PAGE_BREAK) != NULL);
+    CHECK("builder-leaf-not-container",
+          pd_add_leaf(&b, PD_NODE_PARAGRAPH) == NULL);
+    walk_string(doc->root, walk, sizeof(walk));
+    CHECK("iter-order", strcmp(walk, "+document +paragraph +text -paragraph "
+          "+paid +bullet_list +item -item -bullet_list -paid +page_break "
+          "-document ") == 0);
+
+    /* Depth limit: quotes nest until max_depth, then push fails. */
+    b.max_depth = 10;
+    for (i = 0; i < 20 && pd_push(&b, PD_NODE_BLOCK_QUOTE) != NULL; i++)
+        ;
+    CHECK("builder-max-depth", i == 10 && b.depth == 10);
+    pd_doc_free(doc);
+}
+
+static void
+test_iter_skip(void)
+{
+    struct pd_doc *doc = pd_doc_new();
+    struct pd_builder b;
+    struct pd_iter it;
+    const struct pd_node *n;
+    pd_event ev;
+    int texts = 0;
+
+    pd_builder_init(&b, doc);
+    pd_push(&b, PD_NODE_PARAGRAPH);
+    pd_add_text(&b, "x", 1);
+    pd_pop(&b);
+    pd_push(&b, PD_NODE_HEADING);
+    pd_add_text(&b, "y", 1);
+    pd_pop(&b);
+    pd_iter_init(&it, doc->root);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
+        if (ev == PD_EVENT_ENTER && n->type == PD_NODE_PARAGRAPH)
+            pd_iter_skip(&it);
+        if (ev == PD_EVENT_ENTER && n->type == PD_NODE_TEXT)
+            texts++;
+    }
+    CHECK("iter-skip", texts == 1);
+    /* A walk of a single leaf gives one event. */
+    pd_iter_init(&it, doc->root->last->first);
+    CHECK("iter-leaf-root", pd_iter_next(&it, &n) == PD_EVENT_ENTER &&
+          pd_iter_next(&it, &n) == PD_EVENT_DONE);
+    pd_doc_free(doc);
+}
+
+static void
+test_meta_lang(void)
+{
+    struct pd_doc *doc = pd_doc_new();
+    struct pd_builder b;
+
+    pd_doc_set_meta(doc, "title", "A");
+    pd_doc_set_meta(doc, "title", "B");
+    CHECK("meta-replace", strcmp(pd_doc_meta(doc, "title"), "B") == 0);
+    pd_doc_set_meta(doc, "title", NULL);
+    CHECK("meta-remove", pd_doc_meta(doc, "title") == NULL);
+    CHECK("lang-empty", strcmp(pd_doc_lang(doc), "en") == 0);
+    pd_builder_init(&b, doc);
+    pd_push(&b, PD_NODE_PARAGRAPH);
+    pd_add_text(&b, "本报告引用了 OECD Employment Outlook 的数据。",
+                strlen("本报告引用了 OECD Employment Outlook 的数据。"));
+    pd_pop(&b);
+    CHECK("lang-mixed-zh", strcmp(pd_doc_lang(doc), "zh-CN") == 0);
+    pd_doc_set_meta(doc, "lang", "en-GB");
+    CHECK("lang-meta-wins", strcmp(pd_doc_lang(doc), "en-GB") == 0 &&
+          !pd_doc_is_cjk(doc));
+    pd_doc_free(doc);
+}
+
+/* A document: free paragraph, paid section with one paragraph, free. */
+static struct pd_doc *
+paid_doc(void)
+{
+    struct pd_doc *doc = pd_doc_new();
+    struct pd_builder b;
+
+    pd_builder_init(&b, doc);
+    pd_push(&b, PD_NODE_PARAGRAPH);
+    pd_add_text(&b, "free one", 8);
+    pd_pop(&b);
+    pd_push(&b, PD_NODE_PAID);
+    pd_push(&b, PD_NODE_PARAGRAPH);
+    pd_add_text(&b, "secret words", 12);
+    pd_pop_all(&b);
+    pd_push(&b, PD_NODE_PARAGRAPH);
+    pd_add_text(&b, "free two", 8);
+    pd_pop(&b);
+    pd_doc_set_meta(doc, "author", "secret words");
+    pd_doc_set_meta(doc, "title", "free one");
+    return doc;
+}
+
+static void
+test_paid_modes(void)
+{
+    struct pd_opts o;
+    struct pd_doc *doc;
+    struct pd_buf t = {0};
+    char walk[512];
+
+    memset(&o, 0, sizeof(o));
+    o.paid = PD_PAID_PREVIEW;
+    doc = paid_doc();
+    pd_apply_paid(doc, &o);
+    pd_node_text(doc->root, &t);
+    CHECK("preview-text", strcmp(t.data, "free one" "The rest of this "
+          "document is for paying readers." "free two") == 0);
+    CHECK("preview-meta-scrubbed", pd_doc_meta(doc, "author") == NULL &&
+          pd_doc_meta(doc, "title") != NULL);
+    walk_string(doc->root, walk, sizeof(walk));
+    CHECK("preview-paywall-node", strstr(walk, "+paywall +text -paywall") &&
+          !strstr(walk, "paid"));
+    pd_doc_free(doc);
+
+    o.paywall_url = "https://example.org/buy";
+    o.paywall_text = "Buy";
+    doc = paid_doc();
+    pd_apply_paid(doc, &o);
+    walk_string(doc->root, walk, sizeof(walk));
+    CHECK("preview-paywall-link", strstr(walk, "+paywall +link +text -link"));
+    pd_doc_free(doc);
+
+    o.paid = PD_PAID_FULL;
+    doc = paid_doc();
+    pd_apply_paid(doc, &o);
+    walk_string(doc->root, walk, sizeof(walk));
+    CHECK("full", strcmp(walk, "+document +paragraph +text -paragraph "
+          "+paragraph +text -paragraph +paragraph +text -paragraph "
+          "-document ") == 0);
+    pd_doc_free(doc);
+
+    o.paid = PD_PAID_ONLY;
+    doc = paid_doc();
+    pd_apply_paid(doc, &o);
+    pd_buf_clear(&t);
+    pd_node_text(doc->root, &t);
+    CHECK("only", strcmp(t.data, "secret words") == 0);
+    pd_doc_free(doc);
+    pd_buf_free(&t);
+}
+
+static void
+test_decode(void)
+{
+    struct pd_buf out = {0};
+    struct pd_diag d;
+    const unsigned char utf16le[] = { 0xFF, 0xFE, 'a', 0, '\r', 0, '\n', 0,
+                                      0x2D, 0x4E };
+    const unsigned char gb[] = { 0xD6, 0xD0, 0xCE, 0xC4, '\r' };   /* 中文 */
+    const unsigned char bom[] = { 0xEF, 0xBB, 0xBF, 'x', '\r', 'y' };
+
+    memset(&d, 0, sizeof(d));
+    CHECK("decode-utf16le", pd_decode_text(utf16le, sizeof(utf16le), NULL,
+          &out, &d) == 0 && strcmp(out.data, "a\n中") == 0);
+    pd_buf_clear(&out);
+    CHECK("decode-gb18030", pd_decode_text(gb, sizeof(gb), NULL, &out,
+          &d) == 0 && strcmp(out.data, "中文\n") == 0);
+    pd_buf_clear(&out);
+    CHECK("decode-bom-cr", pd_decode_text(bom, sizeof(bom), NULL, &out,
+          &d) == 0 && strcmp(out.data, "x\ny") == 0);
+    pd_buf_clear(&out);
+    CHECK("decode-nul", pd_decode_text((const unsigned char *)"a\0b", 3,
+          NULL, &out, &d) == -1 && d.status == PD_ERR_DATA &&
+          strstr(d.msg, "offset 1") != NULL);
+    memset(&d, 0, sizeof(d));
+    CHECK("decode-empty", pd_decode_text((const unsigned char *)"", 0, NULL,
+          &out, &d) == 0 && out.len == 0);
+    pd_buf_free(&out);
+}
+
+static void
+test_utf8_registry(void)
+{
+    const char s[] = "a\xE4\xB8\xAD\xFF";
+    size_t i = 0;
+    uint32_t c1, c2, c3;
+
+    c1 = pd_utf8_decode(s, 5, &i);
+    c2 = pd_utf8_decode(s, 5, &i);
+    c3 = pd_utf8_decode(s, 5, &i);
+    CHECK("utf8-decode", c1 == 'a' && c2 == 0x4E2D && c3 == 0xFFFD && i == 5);
+    i = 4;
+    CHECK("utf8-decode-prev", pd_utf8_decode_prev(s, &i) == 0x4E2D && i == 1);
+    CHECK("utf8-check", pd_utf8_check(s, 5) == 4 && pd_utf8_check(s, 4) == 4);
+    CHECK("registry-alias", pd_format_by_name("markdown") ==
+          pd_format_by_name("md"));
+    CHECK("registry-ext", pd_format_by_path("dir.x/a.HTM") ==
+          pd_format_by_name("html") && pd_format_by_path("a.x/b") == NULL);
+}
+
+int
+main(void)
+{
+    test_builder();
+    test_iter_skip();
+    test_meta_lang();
+    test_paid_modes();
+    test_decode();
+    test_utf8_registry();
+    return failed ? 1 : 0;
+}
