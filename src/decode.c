@@ -145,6 +145,12 @@ pd_decode_text(const unsigned char *in, size_t len, const char *encoding,
         }
     }
 check_nul:
+    /* A BOM that survived conversion (GB18030 can encode U+FEFF). */
+    if (out->len - start >= 3 && memcmp(out->data + start, "\xEF\xBB\xBF", 3) == 0) {
+        memmove(out->data + start, out->data + start + 3, out->len - start - 3);
+        out->len -= 3;
+        out->data[out->len] = '\0';
+    }
     if (out->len > start && memchr(out->data + start, 0, out->len - start)) {
         out->len = start;
         return pd_error(d, PD_ERR_DATA, 0,
