@@ -520,6 +520,16 @@ int pd_write_html(const struct pd_doc *, struct pd_buf *,
                   const struct pd_opts *, struct pd_diag *);
 int pd_write_docx(const struct pd_doc *, struct pd_buf *,
                   const struct pd_opts *, struct pd_diag *);
+int pd_read_md(struct pd_doc *, const unsigned char *, size_t,
+               const struct pd_opts *, struct pd_diag *);
+int pd_read_html(struct pd_doc *, const unsigned char *, size_t,
+                 const struct pd_opts *, struct pd_diag *);
+int pd_read_docx(struct pd_doc *, const unsigned char *, size_t,
+                 const struct pd_opts *, struct pd_diag *);
+int pd_read_json(struct pd_doc *, const unsigned char *, size_t,
+                 const struct pd_opts *, struct pd_diag *);
+int pd_write_json(const struct pd_doc *, struct pd_buf *,
+                  const struct pd_opts *, struct pd_diag *);
 int pd_read_tree(struct pd_doc *, const unsigned char *, size_t,
                  const struct pd_opts *, struct pd_diag *);
 int pd_write_tree(const struct pd_doc *, struct pd_buf *,

@@ -10,12 +10,14 @@
 static const struct pd_format formats[] = {
     { "txt", "text plain", "txt text", pd_read_txt, pd_write_txt, 0,
       "plain text with ##paidbegin## markers" },
-    { "md", "markdown commonmark", "md markdown", NULL, pd_write_md, 0,
+    { "md", "markdown commonmark", "md markdown", pd_read_md, pd_write_md, 0,
       "CommonMark" },
-    { "html", "", "html htm xhtml", NULL, pd_write_html, 0,
+    { "html", "", "html htm xhtml", pd_read_html, pd_write_html, 0,
       "HTML5 (fragment, or a whole page with -s)" },
-    { "docx", "word", "docx", NULL, pd_write_docx, 1,
+    { "docx", "word", "docx", pd_read_docx, pd_write_docx, 1,
       "Word document (Office Open XML)" },
+    { "json", "", "json", pd_read_json, pd_write_json, 0,
+      "the document tree as JSON, for filters" },
     { "tree", "native", "tree", pd_read_tree, pd_write_tree, 0,
       "indented dump of the document tree (for debugging and tests)" },
 };
