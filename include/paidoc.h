@@ -509,6 +509,14 @@ const struct pd_format *pd_format_by_name(const char *name);
 /** The format whose extension path ends with, or NULL. */
 const struct pd_format *pd_format_by_path(const char *path);
 
+/**
+ * Guess the format of len bytes of content: a zip signature is docx,
+ * `<!DOCTYPE html` or `<html` (after a BOM and white space) is html, a JSON
+ * object with a "version" field is json; anything else is txt.  Never
+ * returns NULL.
+ */
+const struct pd_format *pd_format_sniff(const unsigned char *in, size_t len);
+
 /** The readers and writers (also reachable through the registry). */
 int pd_read_txt(struct pd_doc *, const unsigned char *, size_t,
                 const struct pd_opts *, struct pd_diag *);

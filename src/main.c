@@ -362,7 +362,7 @@ find_format(const char *name, int want_read)
 int
 main(int argc, char **argv)
 {
-    const struct pd_format *from = NULL, *to = NULL;
+    const struct pd_format *from = NULL, *to = NULL, *fmt;
     const char *from_name = NULL, *to_name = NULL, *output = NULL;
     const char *meta[MAX_META];
     struct pd_opts opts;
@@ -438,14 +438,10 @@ main(int argc, char **argv)
         nfiles = 1;
     }
 
-    /* Formats: options first, then extensions, then the defaults. */
+    /* Formats: options first, then extensions, then content, then the
+     * defaults.  Without -f each input's format is found on its own. */
     if (from_name != NULL)
         from = find_format(from_name, 1);
-    else {
-        from = pd_format_by_path(files[0]);
-        if (from == NULL || from->read == NULL)
-            from = pd_format_by_name("txt");
-    }
     if (to_name != NULL)
         to = find_format(to_name, 0);
     else if (output != NULL && (to = pd_format_by_path(output)) != NULL &&
@@ -471,7 +467,13 @@ main(int argc, char **argv)
         pd_buf_clear(&in);
         read_input(files[i], &in, opts.max_input ? opts.max_input
                                                  : PD_MAX_INPUT);
-        if (from->read(doc, (const unsigned char *)in.data, in.len, &opts,
+        fmt = from;
+        if (fmt == NULL) {
+            fmt = pd_format_by_path(files[i]);
+            if (fmt == NULL || fmt->read == NULL)
+                fmt = pd_format_sniff((const unsigned char *)in.data, in.len);
+        }
+        if (fmt->read(doc, (const unsigned char *)in.data, in.len, &opts,
                        &diag) < 0) {
             if (diag.line)
                 fprintf(stderr, "paidoc: %s:%u: %s\n", name, diag.line,

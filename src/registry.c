@@ -74,3 +74,37 @@ pd_format_by_path(const char *path)
             return &formats[i];
     return NULL;
 }
+
+/* Skip a UTF-8 BOM and ASCII white space. */
+static size_t
+skip_space(const unsigned char *in, size_t len, size_t i)
+{
+    if (i == 0 && len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
+        i = 3;
+    while (i < len && (in[i] == ' ' || in[i] == '\t' || in[i] == '\n' ||
+                       in[i] == '\r' || in[i] == '\f'))
+        i++;
+    return i;
+}
+
+const struct pd_format *
+pd_format_sniff(const unsigned char *in, size_t len)
+{
+    size_t i = skip_space(in, len, 0), n = len - i;
+    const char *p = (const char *)in + i;
+
+    if (len >= 4 && memcmp(in, "PK\x03\x04", 4) == 0)
+        return pd_format_by_name("docx");
+    if ((n >= 14 && strncasecmp(p, "<!DOCTYPE html", 14) == 0) ||
+        (n >= 5 && strncasecmp(p, "<html", 5) == 0))
+        return pd_format_by_name("html");
+    if (n >= 1 && *p == '{') {
+        /* Our JSON starts with the version field within its first bytes. */
+        size_t k, lim = n < 256 ? n : 256;
+
+        for (k = 1; k + 9 <= lim; k++)
+            if (memcmp(p + k, "\"version\"", 9) == 0)
+                return pd_format_by_name("json");
+    }
+    return pd_format_by_name("txt");
+}

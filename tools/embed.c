@@ -29,7 +29,7 @@ main(int argc, char **argv)
             perror(argv[i]);
             return 66;
         }
-        printf("static const char res%d[] = {", i);
+        printf("static const unsigned char res%d[] = {", i);
         while ((c = getc(f)) != EOF)
             printf("%s%d,", n++ % 24 ? "" : "\n", c);
         printf("0};\n");
@@ -42,7 +42,7 @@ main(int argc, char **argv)
 
         if (strncmp(name, argv[1], plen) == 0)
             name += plen;
-        printf("    { \"%s\", res%d, sizeof(res%d) - 1 },\n", name, i, i);
+        printf("    { \"%s\", (const char *)res%d, sizeof(res%d) - 1 },\n", name, i, i);
     }
     printf("    { NULL, NULL, 0 }\n};\n\n");
     printf("const char *pd_resource(const char *name, size_t *len);\n\n");
