@@ -116,6 +116,20 @@ usage_error(const char *msg)
     exit(PD_ERR_USAGE);
 }
 
+/* An option getopt refused: name it as the user wrote it. */
+static void
+bad_option(const char *what, const char *arg, int opt)
+{
+    char msg[300];
+
+    if (arg != NULL && strncmp(arg, "--", 2) == 0)
+        snprintf(msg, sizeof(msg), "%s: %.*s", what,
+                 (int)strcspn(arg, "="), arg);
+    else
+        snprintf(msg, sizeof(msg), "%s: -%c", what, opt);
+    usage_error(msg);
+}
+
 /* Warnings: "FILE:LINE: warning: msg" on stderr. */
 static void
 print_warning(void *ud, const char *file, unsigned line, const char *msg)
@@ -374,7 +388,8 @@ main(int argc, char **argv)
     int nfiles, nmeta = 0, strict = 0, c, i;
 
     memset(&opts, 0, sizeof(opts));
-    while ((c = getopt_long(argc, argv, "f:t:o:sM:hv", long_options,
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":f:t:o:sM:hv", long_options,
                             NULL)) != -1) {
         switch (c) {
         case 'f':
@@ -426,9 +441,12 @@ main(int argc, char **argv)
         case 'v':
             printf("paidoc %s\n", PD_VERSION);
             return 0;
+        case ':':
+            bad_option("option needs a value", argv[optind - 1], optopt);
+            break;
         default:
-            fputs("Try 'paidoc --help' for more information.\n", stderr);
-            return PD_ERR_USAGE;
+            bad_option("unknown option", argv[optind - 1], optopt);
+            break;
         }
     }
     files = argv + optind;
