@@ -1,12 +1,1855 @@
-/* write_docx.c - placeholder until the DOCX writer lands. */
+/*
+ * write_docx.c - the DOCX (WordprocessingML) writer.
+ *
+ * Every XML part is written with libxml2's xmlTextWriter into a memory
+ * buffer; the parts are then zipped with libzip into an in-memory source
+ * whose bytes end up in the output buffer.  The package is deterministic:
+ * parts are added in a fixed order with a fixed modification time, and
+ * every id (numbering, relationships, content controls, bookmarks) comes
+ * from a counter.
+ *
+ * Layout comes from a style under styles/docx/NAME/ (embedded in the
+ * program): styles.xml, settings.xml, fontTable.xml, footer-odd.xml,
+ * footer-even.xml and sectPr.xml (the page setup, copied into the body's
+ * w:sectPr).  "gongwen" follows GB/T 9704-2012 for Chinese documents,
+ * "plain" suits Latin ones.  --reference-doc replaces styles.xml and the
+ * page setup by those of the user's document, as pandoc does; styles the
+ * writer needs and the user's document lacks are added from the style.
+ *
+ * Tree to WordprocessingML:
+ *   title, heading N       paragraph in style Title, HeadingN
+ *   run-in heading         heading paragraph whose mark is hidden with
+ *                          w:vanish + w:specVanish (Word's style
+ *                          separator), then the body paragraph
+ *   paragraph              paragraph in the default style (Normal)
+ *   lists                  ListParagraph + w:numPr; one w:num per list so
+ *                          that each list restarts (numbering.xml)
+ *   block quote            paragraphs in style Quote
+ *   code block             style SourceCode, lines joined with w:br
+ *   thematic break         empty paragraph with a bottom border
+ *   page break             <w:r><w:br w:type="page"/></w:r>
+ *   paid section           block w:sdt tagged "paid" + bookmark paid_N
+ *   paywall notice         paragraph in style Paywall
+ *   emphasis, strong, code w:i, w:b, character style VerbatimChar
+ *   link                   w:hyperlink to an external relationship
+ *                          (http, https, mailto; others stay plain text)
+ *   raw blocks and inlines dropped with one warning
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlwriter.h>
+#include <zip.h>
+
 #include "paidoc.h"
+#include "internal.h"
+
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define W_NS_STRICT "http://purl.oclc.org/ooxml/wordprocessingml/main"
+#define R_NS \
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define REL_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define CT_NS "http://schemas.openxmlformats.org/package/2006/content-types"
+#define REL_BASE \
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define CT_WML "application/vnd.openxmlformats-officedocument.wordprocessingml."
+
+/* Limits for reading a reference document. */
+#define REF_PART_MAX ((zip_uint64_t)16 << 20)  /* bytes of one part */
+#define REF_ENTRIES_MAX 10000                   /* entries in the zip */
+#define COPY_DEPTH_MAX 64                       /* element nesting copied */
+#define LIST_LEVELS 9                           /* w:ilvl 0..8 */
+
+/* What differs between the styles beyond their XML templates. */
+struct style_info {
+    const char *name;
+    int list_left;      /* w:ind w:left of list level 0, twips */
+    int list_step;      /* added per nesting level */
+    int list_hanging;   /* hanging indent of numbered items; 0: the
+                           number starts a body-indented first line */
+    int quote_step;     /* extra left indent per nested quote */
+    const char *paid_alias;
+};
+
+static const struct style_info styles[] = {
+    { "gongwen", 0, 640, 0, 640, "\xe4\xbb\x98\xe8\xb4\xb9\xe5\x86\x85\xe5\xae\xb9" },
+    { "plain", 720, 360, 360, 720, "Paid content" },
+};
+
+/* One XML part being written: an xmlTextWriter into an xmlBuffer. */
+struct xw {
+    xmlBufferPtr buf;
+    xmlTextWriterPtr w;
+    struct pd_buf tmp;  /* scratch for sanitised strings */
+    int err;            /* sticky: a libxml2 call failed */
+};
+
+/* An ordered-list or bullet-list numbering instance (one w:num). */
+struct num_inst {
+    int kind;           /* abstract numbering: 0 bullet, 1.. ordered */
+    int ilvl;
+    int start;
+};
+
+/* A list being written: its numbering and whether the current item
+   still owes its number to a paragraph. */
+struct list_level {
+    int num_id;
+    int ilvl;
+    int pending;
+};
+
+/* A finished part waiting to be zipped. */
+struct part {
+    const char *name;
+    const char *ctype;      /* content type for an Override, or NULL */
+    const char *data;
+    size_t len;
+    xmlBufferPtr owned;     /* freed after zipping, or NULL (static) */
+};
+
+#define MAX_PARTS 16
+
+/* The state of one pd_write_docx() call. */
+struct dx {
+    const struct pd_doc *doc;
+    const struct pd_opts *opts;
+    struct pd_diag *d;
+    const struct style_info *style;
+    char res[96];               /* "docx/NAME/" resource prefix */
+    struct xw x;                /* word/document.xml */
+    char **urls;                /* hyperlink targets, rIdLinkN = urls[N-1] */
+    size_t nurls, capurls;
+    struct num_inst *nums;      /* w:num N = nums[N-1] */
+    size_t nnums, capnums;
+    unsigned kinds;             /* bit k: abstract numbering k used */
+    struct list_level *lists;   /* open lists, innermost last */
+    size_t nlists, caplists;
+    int quote_depth;
+    int npaid;
+    int nblocks;                /* body-level elements written */
+    unsigned ndropped;          /* raw nodes left out */
+    xmlDocPtr ref_styles;       /* reference document parts, or NULL */
+    xmlDocPtr ref_document;
+    xmlDocPtr sect_tpl;         /* the style's sectPr.xml */
+    int have_even_footer;
+    int have_footer;
+    struct part parts[MAX_PARTS];
+    int nparts;
+};
+
+/*
+ * ------------------------------------------------------------------------
+ * XML writing with sanitised strings
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Copy s (len bytes of UTF-8) into x->tmp keeping only characters of the
+ * XML 1.0 Char production: invalid UTF-8 and characters that XML cannot
+ * carry (controls, U+FFFE, U+FFFF) become U+FFFD.  Returns the
+ * NUL-terminated copy.
+ */
+static const xmlChar *
+clean(struct xw *x, const char *s, size_t len)
+{
+    size_t i = 0, start;
+
+    pd_buf_clear(&x->tmp);
+    pd_buf_grow(&x->tmp, len + 1);
+    while (i < len) {
+        uint32_t c;
+
+        /* Fast path: printable ASCII and the three allowed controls. */
+        start = i;
+        while (i < len && (unsigned char)s[i] < 0x80 &&
+               ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
+                s[i] == '\n' || s[i] == '\r'))
+            i++;
+        if (i > start)
+            pd_buf_put(&x->tmp, s + start, i - start);
+        if (i >= len)
+            break;
+        start = i;
+        c = pd_utf8_decode(s, len, &i);
+        if (c == 0xFFFD || !pd_is_xml_char(c))
+            pd_utf8_put(&x->tmp, 0xFFFD);
+        else
+            pd_buf_put(&x->tmp, s + start, i - start);
+    }
+    pd_buf_putc(&x->tmp, '\0');
+    x->tmp.len--;
+    return (const xmlChar *)x->tmp.data;
+}
+
+/* Record the result of a libxml2 writer call; -1 once anything failed. */
+static int
+xw_check(struct xw *x, int rc)
+{
+    if (rc < 0)
+        x->err = 1;
+    return x->err ? -1 : 0;
+}
+
+/* Start a part: a memory buffer, a writer and the XML declaration. */
+static int
+xw_open(struct xw *x)
+{
+    memset(x, 0, sizeof(*x));
+    x->buf = xmlBufferCreate();
+    if (x->buf == NULL)
+        return x->err = 1, -1;
+    xmlBufferSetAllocationScheme(x->buf, XML_BUFFER_ALLOC_DOUBLEIT);
+    x->w = xmlNewTextWriterMemory(x->buf, 0);
+    if (x->w == NULL)
+        return x->err = 1, -1;
+    return xw_check(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8",
+                                                  "yes"));
+}
+
+/* End the document and release the writer; the buffer stays. */
+static int
+xw_finish(struct xw *x)
+{
+    if (x->w != NULL) {
+        if (!x->err)
+            xw_check(x, xmlTextWriterEndDocument(x->w));
+        if (!x->err)
+            xw_check(x, xmlTextWriterFlush(x->w));
+        xmlFreeTextWriter(x->w);
+        x->w = NULL;
+    }
+    pd_buf_free(&x->tmp);
+    return x->err ? -1 : 0;
+}
+
+/* Release everything of a part, the buffer included. */
+static void
+xw_free(struct xw *x)
+{
+    if (x->w != NULL)
+        xmlFreeTextWriter(x->w);
+    x->w = NULL;
+    if (x->buf != NULL)
+        xmlBufferFree(x->buf);
+    x->buf = NULL;
+    pd_buf_free(&x->tmp);
+}
+
+static int
+xw_start(struct xw *x, const char *name)
+{
+    if (x->err)
+        return -1;
+    return xw_check(x, xmlTextWriterStartElement(x->w, BAD_CAST name));
+}
+
+static int
+xw_end(struct xw *x)
+{
+    if (x->err)
+        return -1;
+    return xw_check(x, xmlTextWriterEndElement(x->w));
+}
+
+/* An attribute whose value is any string (sanitised). */
+static int
+xw_attr(struct xw *x, const char *name, const char *value)
+{
+    const xmlChar *v;
+
+    if (x->err)
+        return -1;
+    v = clean(x, value, strlen(value));
+    return xw_check(x, xmlTextWriterWriteAttribute(x->w, BAD_CAST name, v));
+}
+
+static int
+xw_attr_int(struct xw *x, const char *name, long value)
+{
+    char num[32];
+
+    snprintf(num, sizeof(num), "%ld", value);
+    return xw_attr(x, name, num);
+}
+
+/* Character data (sanitised, escaped by libxml2). */
+static int
+xw_text(struct xw *x, const char *s, size_t len)
+{
+    const xmlChar *v;
+
+    if (x->err)
+        return -1;
+    v = clean(x, s, len);
+    return xw_check(x, xmlTextWriterWriteString(x->w, v));
+}
+
+/* <name/> or <name attr="value"/> (attr may be NULL). */
+static int
+xw_empty(struct xw *x, const char *name, const char *attr, const char *value)
+{
+    xw_start(x, name);
+    if (attr != NULL)
+        xw_attr(x, attr, value);
+    return xw_end(x);
+}
+
+/* <name w:val="N"/> */
+static int
+xw_val_int(struct xw *x, const char *name, long value)
+{
+    xw_start(x, name);
+    xw_attr_int(x, "w:val", value);
+    return xw_end(x);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Copying WordprocessingML from a parsed part (templates, reference doc)
+ * ------------------------------------------------------------------------
+ */
+
+/* 1 when node is an element of the WordprocessingML main namespace. */
+static int
+is_w(const xmlNode *n)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns != NULL &&
+           strcmp((const char *)n->ns->href, W_NS) == 0;
+}
+
+/* 1 when node is the w: element called name. */
+static int
+is_w_named(const xmlNode *n, const char *name)
+{
+    return is_w(n) && strcmp((const char *)n->name, name) == 0;
+}
+
+/* The w:-namespaced attribute name of n as a string, or NULL. */
+static const char *
+w_attr_text(const xmlNode *n, const char *name)
+{
+    const xmlAttr *a;
+
+    for (a = n->properties; a != NULL; a = a->next)
+        if (a->ns != NULL && strcmp((const char *)a->ns->href, W_NS) == 0 &&
+            strcmp((const char *)a->name, name) == 0 && a->children != NULL &&
+            a->children->type == XML_TEXT_NODE && a->children->next == NULL)
+            return (const char *)a->children->content;
+    return NULL;
+}
+
+/*
+ * Write element n and its subtree with the w: prefix, keeping only
+ * elements and attributes of the main namespace (Word's extensions in
+ * other namespaces, markup compatibility and r:ids are dropped, which
+ * keeps the copy valid against the ECMA-376 schemas and free of dangling
+ * relationships).  Text is kept inside w:t and w:instrText only.
+ * Recursion is bounded by COPY_DEPTH_MAX.
+ */
+static int
+copy_elem(struct xw *x, const xmlNode *n, int depth)
+{
+    const xmlAttr *a;
+    const xmlNode *c;
+    char qname[128];
+    int keep_text;
+
+    if (!is_w(n) || depth > COPY_DEPTH_MAX)
+        return x->err ? -1 : 0;
+    if (strlen((const char *)n->name) > sizeof(qname) - 3)
+        return x->err ? -1 : 0;
+    snprintf(qname, sizeof(qname), "w:%s", (const char *)n->name);
+    xw_start(x, qname);
+    for (a = n->properties; a != NULL; a = a->next) {
+        struct pd_buf val = {0};
+
+        if (a->ns == NULL || strcmp((const char *)a->ns->href, W_NS) != 0 ||
+            strlen((const char *)a->name) > sizeof(qname) - 3)
+            continue;
+        for (c = a->children; c != NULL; c = c->next)
+            if (c->type == XML_TEXT_NODE && c->content != NULL)
+                pd_buf_puts(&val, (const char *)c->content);
+        snprintf(qname, sizeof(qname), "w:%s", (const char *)a->name);
+        xw_attr(x, qname, val.data ? val.data : "");
+        pd_buf_free(&val);
+    }
+    keep_text = strcmp((const char *)n->name, "t") == 0 ||
+                strcmp((const char *)n->name, "instrText") == 0;
+    for (c = n->children; c != NULL; c = c->next) {
+        if (c->type == XML_ELEMENT_NODE)
+            copy_elem(x, c, depth + 1);
+        else if (keep_text && c->type == XML_TEXT_NODE && c->content != NULL)
+            xw_text(x, (const char *)c->content,
+                    strlen((const char *)c->content));
+    }
+    return xw_end(x);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Reference document (--reference-doc)
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Read the entry called name (ASCII case ignored) of za into out, at most
+ * REF_PART_MAX bytes counted as they are read (libzip does not enforce
+ * the declared size).  Returns 1 when there is no such entry, 0 when it
+ * was read, -1 on error.
+ */
+static int
+ref_read_part(struct dx *dx, zip_t *za, const char *name, struct pd_buf *out)
+{
+    const char *path = dx->opts->reference_doc;
+    zip_stat_t st;
+    zip_file_t *zf;
+    zip_int64_t idx, n;
+    zip_uint64_t total = 0;
+    char chunk[65536];
+
+    idx = zip_name_locate(za, name, ZIP_FL_NOCASE);
+    if (idx < 0)
+        return 1;
+    zip_stat_init(&st);
+    if (zip_stat_index(za, (zip_uint64_t)idx, 0, &st) < 0)
+        return pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s: %s",
+                        path, name, zip_strerror(za));
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+        st.encryption_method != ZIP_EM_NONE)
+        return pd_error(dx->d, PD_ERR_DATA, 0,
+                        "reference doc %s: %s is encrypted", path, name);
+    if ((st.valid & ZIP_STAT_COMP_METHOD) && st.comp_method != ZIP_CM_STORE &&
+        st.comp_method != ZIP_CM_DEFLATE)
+        return pd_error(dx->d, PD_ERR_DATA, 0,
+                        "reference doc %s: %s: unsupported compression "
+                        "method %d", path, name, (int)st.comp_method);
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > REF_PART_MAX)
+        return pd_error(dx->d, PD_ERR_DATA, 0,
+                        "reference doc %s: %s: part too large (%llu > %llu "
+                        "bytes)", path, name, (unsigned long long)st.size,
+                        (unsigned long long)REF_PART_MAX);
+    zf = zip_fopen_index(za, (zip_uint64_t)idx, 0);
+    if (zf == NULL)
+        return pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s: %s",
+                        path, name, zip_strerror(za));
+    while ((n = zip_fread(zf, chunk, sizeof(chunk))) > 0) {
+        total += (zip_uint64_t)n;
+        if (total > REF_PART_MAX ||
+            ((st.valid & ZIP_STAT_SIZE) && total > st.size)) {
+            zip_fclose(zf);
+            return pd_error(dx->d, PD_ERR_DATA, 0,
+                            "reference doc %s: %s: entry larger than "
+                            "declared or than %llu bytes (corrupt or zip "
+                            "bomb)", path, name,
+                            (unsigned long long)REF_PART_MAX);
+        }
+        pd_buf_put(out, chunk, (size_t)n);
+    }
+    if (n < 0) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s: %s", path,
+                 name, zip_file_strerror(zf));
+        zip_fclose(zf);
+        return -1;
+    }
+    zip_fclose(zf);
+    return 0;
+}
+
+/*
+ * Parse one part of the reference document without network access or
+ * entity expansion, and refuse a DTD and any root that is not the
+ * expected WordprocessingML element.  Returns the tree or NULL (error
+ * set).
+ */
+static xmlDocPtr
+ref_parse(struct dx *dx, const struct pd_buf *data, const char *name,
+          const char *root_name)
+{
+    const char *path = dx->opts->reference_doc;
+    xmlDocPtr xd;
+    xmlNodePtr root;
+
+    if (data->len > INT_MAX) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s: too large",
+                 path, name);
+        return NULL;
+    }
+    xd = xmlReadMemory(data->data ? data->data : "", (int)data->len, name,
+                       NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+                       XML_PARSE_NOWARNING);
+    if (xd == NULL) {
+        const xmlError *e = xmlGetLastError();
+
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s: not "
+                 "well-formed XML%s%s", path, name, e && e->message ? ": " : "",
+                 e && e->message ? e->message : "");
+        /* libxml2 messages end with a newline. */
+        if (dx->d != NULL) {
+            size_t l = strlen(dx->d->msg);
+
+            if (l > 0 && dx->d->msg[l - 1] == '\n')
+                dx->d->msg[l - 1] = '\0';
+        }
+        return NULL;
+    }
+    root = xmlDocGetRootElement(xd);
+    if (xd->intSubset != NULL) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s: DTD not "
+                 "allowed in an OOXML part", path, name);
+        goto bad;
+    }
+    if (root != NULL && root->ns != NULL &&
+        strcmp((const char *)root->ns->href, W_NS_STRICT) == 0) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: strict OOXML is "
+                 "not supported (save it as a Word Document, not Strict "
+                 "Open XML)", path);
+        goto bad;
+    }
+    if (root == NULL || !is_w_named(root, root_name)) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: %s is not a "
+                 "WordprocessingML %s part", path, name, root_name);
+        goto bad;
+    }
+    return xd;
+bad:
+    xmlFreeDoc(xd);
+    return NULL;
+}
+
+/*
+ * Load word/styles.xml (required) and word/document.xml (for its page
+ * setup, optional) of the reference document into dx.
+ */
+static int
+ref_load(struct dx *dx)
+{
+    const char *path = dx->opts->reference_doc;
+    struct pd_buf data = {0};
+    zip_error_t ze;
+    zip_t *za;
+    int zerr = 0, rc, ret = -1;
+
+    za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+    if (za == NULL) {
+        zip_error_init_with_code(&ze, zerr);
+        if (zerr == ZIP_ER_OPEN || zerr == ZIP_ER_NOENT || zerr == ZIP_ER_READ)
+            pd_error(dx->d, PD_ERR_NOINPUT, 0, "reference doc %s: cannot "
+                     "open: %s", path, zip_error_strerror(&ze));
+        else
+            pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: not a DOCX "
+                     "(zip): %s", path, zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return -1;
+    }
+    if (zip_get_num_entries(za, 0) > REF_ENTRIES_MAX) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: too many zip "
+                 "entries (more than %d)", path, REF_ENTRIES_MAX);
+        goto out;
+    }
+    rc = ref_read_part(dx, za, "word/styles.xml", &data);
+    if (rc < 0)
+        goto out;
+    if (rc > 0) {
+        pd_error(dx->d, PD_ERR_DATA, 0, "reference doc %s: no "
+                 "word/styles.xml (not a Word document?)", path);
+        goto out;
+    }
+    dx->ref_styles = ref_parse(dx, &data, "word/styles.xml", "styles");
+    if (dx->ref_styles == NULL)
+        goto out;
+    pd_buf_clear(&data);
+    rc = ref_read_part(dx, za, "word/document.xml", &data);
+    if (rc < 0)
+        goto out;
+    if (rc == 0) {
+        dx->ref_document = ref_parse(dx, &data, "word/document.xml",
+                                     "document");
+        if (dx->ref_document == NULL)
+            goto out;
+    }
+    ret = 0;
+out:
+    pd_buf_free(&data);
+    zip_discard(za);
+    return ret;
+}
+
+/* The body-level w:sectPr of a parsed document.xml, or NULL. */
+static const xmlNode *
+ref_body_sectpr(xmlDocPtr xd)
+{
+    const xmlNode *root, *c, *found = NULL;
+
+    if (xd == NULL || (root = xmlDocGetRootElement(xd)) == NULL)
+        return NULL;
+    for (c = root->children; c != NULL; c = c->next)
+        if (is_w_named(c, "body"))
+            break;
+    if (c == NULL)
+        return NULL;
+    for (c = c->children; c != NULL; c = c->next)
+        if (is_w_named(c, "sectPr"))
+            found = c;
+    return found;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Resources and parts
+ * ------------------------------------------------------------------------
+ */
+
+/* The style's template file name ("styles.xml"), or NULL if absent. */
+static const char *
+style_res(const struct dx *dx, const char *file, size_t *len)
+{
+    char name[160];
+
+    snprintf(name, sizeof(name), "%s%s", dx->res, file);
+    return pd_resource(name, len);
+}
+
+/* Queue a finished part (static data, or the buffer of x, taken over). */
+static int
+add_part(struct dx *dx, const char *name, const char *ctype,
+         const char *data, size_t len, struct xw *x)
+{
+    struct part *p;
+
+    if (dx->nparts == MAX_PARTS)
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: too many parts");
+    p = &dx->parts[dx->nparts++];
+    p->name = name;
+    p->ctype = ctype;
+    if (x != NULL) {
+        p->owned = x->buf;
+        x->buf = NULL;
+        p->data = (const char *)xmlBufferContent(p->owned);
+        p->len = (size_t)xmlBufferLength(p->owned);
+    } else {
+        p->data = data;
+        p->len = len;
+    }
+    return 0;
+}
+
+/* Finish part x and queue it; an error of libxml2 is an internal one. */
+static int
+add_xw_part(struct dx *dx, const char *name, const char *ctype, struct xw *x)
+{
+    if (xw_finish(x) < 0) {
+        xw_free(x);
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0,
+                        "docx: writing %s failed (libxml2)", name);
+    }
+    if (add_part(dx, name, ctype, NULL, 0, x) < 0) {
+        xw_free(x);
+        return -1;
+    }
+    return 0;
+}
+
+/* Queue the style's template file as a part, verbatim. */
+static int
+add_template_part(struct dx *dx, const char *file, const char *name,
+                  const char *ctype)
+{
+    size_t len;
+    const char *data = style_res(dx, file, &len);
+
+    if (data == NULL)
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: style %s has no "
+                        "%s", dx->style->name, file);
+    return add_part(dx, name, ctype, data, len, NULL);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * document.xml: inlines
+ * ------------------------------------------------------------------------
+ */
+
+/* 1 when url may become an external hyperlink. */
+static int
+link_allowed(const char *url)
+{
+    return strncasecmp(url, "http://", 7) == 0 ||
+           strncasecmp(url, "https://", 8) == 0 ||
+           strncasecmp(url, "mailto:", 7) == 0;
+}
+
+/*
+ * Register a hyperlink target and return its number N (relationship
+ * rIdLinkN).  The target is stored percent-encoded where a URI cannot
+ * carry a byte (spaces, controls, non-ASCII, quotes and brackets), so
+ * that it is a valid xsd:anyURI.
+ */
+static size_t
+add_link(struct dx *dx, const char *url)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    struct pd_buf b = {0};
+    const unsigned char *p;
+
+    for (p = (const unsigned char *)url; *p != '\0'; p++) {
+        if (*p <= 0x20 || *p >= 0x7F || strchr("\"<>\\^`{|}", *p) != NULL) {
+            pd_buf_putc(&b, '%');
+            pd_buf_putc(&b, hex[*p >> 4]);
+            pd_buf_putc(&b, hex[*p & 15]);
+        } else
+            pd_buf_putc(&b, *p);
+    }
+    if (dx->nurls == dx->capurls) {
+        dx->capurls = dx->capurls ? dx->capurls * 2 : 16;
+        dx->urls = pd_xrealloc(dx->urls, dx->capurls * sizeof(*dx->urls));
+    }
+    dx->urls[dx->nurls++] = b.data ? b.data : strdup("");
+    return dx->nurls;
+}
+
+/* Formatting of a run. */
+struct run_fmt {
+    int bold;
+    int italic;
+    const char *rstyle;     /* character style or NULL */
+};
+
+/*
+ * One run: w:rPr from fmt, then the text as w:t pieces separated by
+ * w:tab (for a tab) and w:br (for a newline).  Every w:t keeps its
+ * spaces (xml:space="preserve").
+ */
+static int
+write_run(struct xw *x, const char *s, size_t len, const struct run_fmt *f)
+{
+    size_t i, start = 0;
+
+    if (len == 0)
+        return x->err ? -1 : 0;
+    xw_start(x, "w:r");
+    if (f->rstyle != NULL || f->bold || f->italic) {
+        xw_start(x, "w:rPr");
+        if (f->rstyle != NULL)
+            xw_empty(x, "w:rStyle", "w:val", f->rstyle);
+        if (f->bold) {
+            xw_empty(x, "w:b", NULL, NULL);
+            xw_empty(x, "w:bCs", NULL, NULL);
+        }
+        if (f->italic) {
+            xw_empty(x, "w:i", NULL, NULL);
+            xw_empty(x, "w:iCs", NULL, NULL);
+        }
+        xw_end(x);
+    }
+    for (i = 0; i <= len; i++) {
+        if (i < len && s[i] != '\t' && s[i] != '\n')
+            continue;
+        if (i > start) {
+            xw_start(x, "w:t");
+            xw_attr(x, "xml:space", "preserve");
+            xw_text(x, s + start, i - start);
+            xw_end(x);
+        }
+        if (i < len)
+            xw_empty(x, s[i] == '\t' ? "w:tab" : "w:br", NULL, NULL);
+        start = i + 1;
+    }
+    return xw_end(x);
+}
+
+/*
+ * The inline content of block: runs for text, w:hyperlink around the
+ * runs of allowed links, w:br for line breaks.  Walks the subtree with
+ * the iterator (no recursion).
+ */
+static int
+write_inlines(struct dx *dx, const struct pd_node *block)
+{
+    struct xw *x = &dx->x;
+    const struct pd_node *n, *open_link = NULL;
+    struct pd_iter it;
+    pd_event ev;
+    int emph = 0, strong = 0;
+
+    pd_iter_init(&it, block);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE && !x->err) {
+        struct run_fmt f;
+        int d = ev == PD_EVENT_ENTER ? 1 : -1;
+
+        if (n == block)
+            continue;
+        f.bold = strong > 0;
+        f.italic = emph > 0;
+        f.rstyle = open_link != NULL ? "Hyperlink" : NULL;
+        switch (n->type) {
+        case PD_NODE_TEXT:
+            write_run(x, n->text, n->len, &f);
+            break;
+        case PD_NODE_CODE:
+            f.rstyle = "VerbatimChar";
+            write_run(x, n->text, n->len, &f);
+            break;
+        case PD_NODE_EMPH:
+            emph += d;
+            break;
+        case PD_NODE_STRONG:
+            strong += d;
+            break;
+        case PD_NODE_LINK:
+            if (ev == PD_EVENT_ENTER && open_link == NULL &&
+                n->as.link.url != NULL && link_allowed(n->as.link.url)) {
+                char rid[40];
+
+                snprintf(rid, sizeof(rid), "rIdLink%zu",
+                         add_link(dx, n->as.link.url));
+                xw_start(x, "w:hyperlink");
+                xw_attr(x, "r:id", rid);
+                open_link = n;
+            } else if (ev == PD_EVENT_EXIT && n == open_link) {
+                xw_end(x);
+                open_link = NULL;
+            }
+            break;
+        case PD_NODE_LINE_BREAK:
+            xw_start(x, "w:r");
+            xw_empty(x, "w:br", NULL, NULL);
+            xw_end(x);
+            break;
+        case PD_NODE_RAW_INLINE:
+            dx->ndropped++;
+            break;
+        case PD_NODE_NONE:
+        case PD_NODE_DOCUMENT:
+        case PD_NODE_TITLE:
+        case PD_NODE_HEADING:
+        case PD_NODE_PARAGRAPH:
+        case PD_NODE_BULLET_LIST:
+        case PD_NODE_ORDERED_LIST:
+        case PD_NODE_LIST_ITEM:
+        case PD_NODE_BLOCK_QUOTE:
+        case PD_NODE_CODE_BLOCK:
+        case PD_NODE_THEMATIC_BREAK:
+        case PD_NODE_PAGE_BREAK:
+        case PD_NODE_PAID:
+        case PD_NODE_PAYWALL:
+        case PD_NODE_RAW_BLOCK:
+        case PD_NODE__MAX:
+            break;
+        }
+    }
+    return x->err ? -1 : 0;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * document.xml: blocks
+ * ------------------------------------------------------------------------
+ */
+
+/* Paragraph options beyond the style. */
+enum {
+    PARA_RUN_IN = 1,        /* hide the mark: Word's style separator */
+    PARA_RULE = 2           /* bottom border (thematic break) */
+};
+
+/* The abstract numbering of a list node: 0 bullet, 1..12 ordered. */
+static int
+list_kind(const struct pd_node *list)
+{
+    int numbering = list->as.list.numbering, delim = list->as.list.delim;
+
+    if (list->type == PD_NODE_BULLET_LIST)
+        return 0;
+    if (numbering < 0 || numbering > PD_NUM_CIRCLED)
+        numbering = PD_NUM_DECIMAL;
+    if (delim < 0 || delim > PD_DELIM_NONE)
+        delim = PD_DELIM_PERIOD;
+    return 1 + numbering * 3 + delim;
+}
+
+/*
+ * Open a paragraph: <w:p> and its w:pPr.  style is the paragraph style
+ * (NULL: the list or quote style, else Normal).  Inside a list the
+ * first paragraph of an item carries the item's number; later ones are
+ * indented to the item's text.
+ */
+static int
+open_para(struct dx *dx, const char *style, int flags)
+{
+    struct xw *x = &dx->x;
+    struct list_level *top = dx->nlists ? &dx->lists[dx->nlists - 1] : NULL;
+    const struct style_info *si = dx->style;
+    int number = 0, left = -1;
+
+    if (top != NULL) {
+        if (style == NULL)
+            style = "ListParagraph";
+        if (top->pending) {
+            number = 1;
+            top->pending = 0;
+        } else
+            left = si->list_left + si->list_step * top->ilvl;
+    } else if (dx->quote_depth > 0) {
+        if (style == NULL)
+            style = "Quote";
+        if (dx->quote_depth > 1)
+            left = si->quote_step * dx->quote_depth;
+    }
+    dx->nblocks++;
+    xw_start(x, "w:p");
+    if (style == NULL && !number && left < 0 && flags == 0)
+        return x->err ? -1 : 0;
+    xw_start(x, "w:pPr");
+    if (style != NULL)
+        xw_empty(x, "w:pStyle", "w:val", style);
+    if (number) {
+        xw_start(x, "w:numPr");
+        xw_val_int(x, "w:ilvl", top->ilvl);
+        xw_val_int(x, "w:numId", top->num_id);
+        xw_end(x);
+    }
+    if (flags & PARA_RULE) {
+        xw_start(x, "w:pBdr");
+        xw_start(x, "w:bottom");
+        xw_attr(x, "w:val", "single");
+        xw_attr(x, "w:sz", "6");
+        xw_attr(x, "w:space", "1");
+        xw_attr(x, "w:color", "auto");
+        xw_end(x);
+        xw_end(x);
+    }
+    if (left >= 0) {
+        xw_start(x, "w:ind");
+        xw_attr_int(x, "w:left", left);
+        xw_end(x);
+    }
+    if (flags & PARA_RUN_IN) {
+        xw_start(x, "w:rPr");
+        xw_empty(x, "w:vanish", NULL, NULL);
+        xw_empty(x, "w:specVanish", NULL, NULL);
+        xw_end(x);
+    }
+    return xw_end(x);
+}
+
+/* A whole paragraph of inline content in the given style. */
+static int
+write_para(struct dx *dx, const struct pd_node *n, const char *style,
+           int flags)
+{
+    open_para(dx, style, flags);
+    write_inlines(dx, n);
+    return xw_end(&dx->x);
+}
+
+/* A code block: one paragraph, its lines separated by w:br. */
+static int
+write_code_block(struct dx *dx, const struct pd_node *n)
+{
+    struct run_fmt f = { 0, 0, NULL };
+    size_t len = n->len;
+
+    open_para(dx, "SourceCode", 0);
+    if (len > 0 && n->text[len - 1] == '\n')
+        len--;
+    write_run(&dx->x, n->text, len, &f);
+    return xw_end(&dx->x);
+}
+
+/* Start a list: a new w:num (restarting the numbering), one level in. */
+static int
+open_list(struct dx *dx, const struct pd_node *list)
+{
+    struct list_level *lv;
+    struct num_inst *ni;
+
+    /* An item whose first block is this list still shows its number. */
+    if (dx->nlists > 0 && dx->lists[dx->nlists - 1].pending) {
+        open_para(dx, NULL, 0);
+        xw_end(&dx->x);
+    }
+    if (dx->nnums == dx->capnums) {
+        dx->capnums = dx->capnums ? dx->capnums * 2 : 16;
+        dx->nums = pd_xrealloc(dx->nums, dx->capnums * sizeof(*dx->nums));
+    }
+    ni = &dx->nums[dx->nnums++];
+    ni->kind = list_kind(list);
+    ni->ilvl = dx->nlists < LIST_LEVELS ? (int)dx->nlists : LIST_LEVELS - 1;
+    ni->start = list->type == PD_NODE_ORDERED_LIST ? list->as.list.start : 1;
+    dx->kinds |= 1u << ni->kind;
+    if (dx->nlists == dx->caplists) {
+        dx->caplists = dx->caplists ? dx->caplists * 2 : 8;
+        dx->lists = pd_xrealloc(dx->lists, dx->caplists * sizeof(*dx->lists));
+    }
+    lv = &dx->lists[dx->nlists++];
+    lv->num_id = (int)dx->nnums;
+    lv->ilvl = ni->ilvl;
+    lv->pending = 0;
+    return dx->x.err ? -1 : 0;
+}
+
+/* A paid section opens: block content control and bookmark paid_N. */
+static int
+open_paid(struct dx *dx, const struct pd_node *n)
+{
+    struct xw *x = &dx->x;
+    char name[32];
+
+    dx->npaid++;
+    dx->nblocks++;
+    snprintf(name, sizeof(name), "paid_%d", dx->npaid);
+    xw_start(x, "w:sdt");
+    xw_start(x, "w:sdtPr");
+    xw_empty(x, "w:alias", "w:val", dx->style->paid_alias);
+    xw_empty(x, "w:tag", "w:val", "paid");
+    xw_val_int(x, "w:id", dx->npaid);
+    xw_end(x);
+    xw_start(x, "w:sdtContent");
+    xw_start(x, "w:bookmarkStart");
+    xw_attr_int(x, "w:id", dx->npaid);
+    xw_attr(x, "w:name", name);
+    xw_end(x);
+    if (n->first == NULL) {
+        open_para(dx, NULL, 0);
+        xw_end(x);
+    }
+    return x->err ? -1 : 0;
+}
+
+/* A paid section closes. */
+static int
+close_paid(struct dx *dx)
+{
+    struct xw *x = &dx->x;
+
+    xw_start(x, "w:bookmarkEnd");
+    xw_attr_int(x, "w:id", dx->npaid);
+    xw_end(x);
+    xw_end(x);      /* w:sdtContent */
+    return xw_end(x);   /* w:sdt */
+}
+
+/*
+ * The body's w:sectPr: footer references, then the page setup of the
+ * reference document (without its own header/footer references) or of
+ * the style's sectPr.xml.
+ */
+static int
+write_sectpr(struct dx *dx)
+{
+    struct xw *x = &dx->x;
+    const xmlNode *src = ref_body_sectpr(dx->ref_document), *c;
+
+    if (src == NULL && dx->sect_tpl != NULL)
+        src = xmlDocGetRootElement(dx->sect_tpl);
+    xw_start(x, "w:sectPr");
+    if (dx->have_footer) {
+        xw_start(x, "w:footerReference");
+        xw_attr(x, "w:type", "default");
+        xw_attr(x, "r:id", "rIdFooterOdd");
+        xw_end(x);
+    }
+    if (dx->have_even_footer) {
+        xw_start(x, "w:footerReference");
+        xw_attr(x, "w:type", "even");
+        xw_attr(x, "r:id", "rIdFooterEven");
+        xw_end(x);
+    }
+    for (c = src != NULL ? src->children : NULL; c != NULL; c = c->next)
+        if (is_w(c) && !is_w_named(c, "headerReference") &&
+            !is_w_named(c, "footerReference"))
+            copy_elem(x, c, 1);
+    return xw_end(x);
+}
+
+/*
+ * word/document.xml: walk the tree; paragraph-like blocks are written
+ * whole (their inlines by write_inlines) and skipped by the walk.
+ */
+static int
+write_document(struct dx *dx)
+{
+    struct xw *x = &dx->x;
+    const struct pd_node *n;
+    struct pd_iter it;
+    pd_event ev;
+    char style[16];
+
+    if (xw_open(x) < 0)
+        return -1;
+    xw_start(x, "w:document");
+    xw_attr(x, "xmlns:w", W_NS);
+    xw_attr(x, "xmlns:r", R_NS);
+    xw_start(x, "w:body");
+    pd_iter_init(&it, dx->doc->root);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE && !x->err) {
+        int enter = ev == PD_EVENT_ENTER;
+
+        switch (n->type) {
+        case PD_NODE_TITLE:
+            if (enter) {
+                write_para(dx, n, "Title", 0);
+                pd_iter_skip(&it);
+            }
+            break;
+        case PD_NODE_HEADING:
+            if (enter) {
+                int level = n->as.heading.level;
+                int flags = 0;
+
+                if (level < 1)
+                    level = 1;
+                if (level > 6)
+                    level = 6;
+                snprintf(style, sizeof(style), "Heading%d", level);
+                if (n->as.heading.run_in && n->next != NULL &&
+                    n->next->type == PD_NODE_PARAGRAPH)
+                    flags |= PARA_RUN_IN;
+                write_para(dx, n, style, flags);
+                pd_iter_skip(&it);
+            }
+            break;
+        case PD_NODE_PARAGRAPH:
+            if (enter) {
+                write_para(dx, n, NULL, 0);
+                pd_iter_skip(&it);
+            }
+            break;
+        case PD_NODE_PAYWALL:
+            if (enter) {
+                write_para(dx, n, "Paywall", 0);
+                pd_iter_skip(&it);
+            }
+            break;
+        case PD_NODE_CODE_BLOCK:
+            write_code_block(dx, n);
+            break;
+        case PD_NODE_THEMATIC_BREAK:
+            open_para(dx, NULL, PARA_RULE);
+            xw_end(x);
+            break;
+        case PD_NODE_PAGE_BREAK:
+            dx->nblocks++;
+            xw_start(x, "w:p");
+            xw_start(x, "w:r");
+            xw_empty(x, "w:br", "w:type", "page");
+            xw_end(x);
+            xw_end(x);
+            break;
+        case PD_NODE_BULLET_LIST:
+        case PD_NODE_ORDERED_LIST:
+            if (enter)
+                open_list(dx, n);
+            else if (dx->nlists > 0)
+                dx->nlists--;
+            break;
+        case PD_NODE_LIST_ITEM:
+            if (dx->nlists == 0)
+                break;
+            if (enter)
+                dx->lists[dx->nlists - 1].pending = 1;
+            else if (dx->lists[dx->nlists - 1].pending) {
+                open_para(dx, NULL, 0);     /* an empty item */
+                xw_end(x);
+            }
+            break;
+        case PD_NODE_BLOCK_QUOTE:
+            dx->quote_depth += enter ? 1 : -1;
+            break;
+        case PD_NODE_PAID:
+            if (enter)
+                open_paid(dx, n);
+            else
+                close_paid(dx);
+            break;
+        case PD_NODE_RAW_BLOCK:
+            dx->ndropped++;
+            break;
+        case PD_NODE_NONE:
+        case PD_NODE_DOCUMENT:
+        case PD_NODE_TEXT:
+        case PD_NODE_EMPH:
+        case PD_NODE_STRONG:
+        case PD_NODE_CODE:
+        case PD_NODE_LINK:
+        case PD_NODE_LINE_BREAK:
+        case PD_NODE_RAW_INLINE:
+        case PD_NODE__MAX:
+            break;
+        }
+    }
+    if (dx->nblocks == 0)
+        xw_empty(x, "w:p", NULL, NULL);
+    write_sectpr(dx);
+    xw_end(x);      /* w:body */
+    xw_end(x);      /* w:document */
+    if (dx->ndropped > 0)
+        pd_warn(dx->d, 0, "docx: %u raw block%s or inline%s left out "
+                "(DOCX cannot hold them)", dx->ndropped,
+                dx->ndropped == 1 ? "" : "s", dx->ndropped == 1 ? "" : "s");
+    return add_xw_part(dx, "word/document.xml", CT_WML "document.main+xml",
+                       x);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * The other parts
+ * ------------------------------------------------------------------------
+ */
+
+static const char *const num_fmt[] = {
+    "decimal", "lowerLetter", "upperLetter", "decimalEnclosedCircle"
+};
+
+/* Bullets by level: U+2022, U+25E6, U+25AA. */
+static const char *const bullet_char[] = {
+    "\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa"
+};
+
+/* One w:lvl of abstract numbering kind (see list_kind). */
+static int
+write_lvl(struct dx *dx, struct xw *x, int kind, int ilvl)
+{
+    const struct style_info *si = dx->style;
+    char text[32];
+    const char *suff;
+    int numbering = (kind - 1) / 3, delim = (kind - 1) % 3;
+
+    if (kind == 0)
+        snprintf(text, sizeof(text), "%s", bullet_char[ilvl % 3]);
+    else
+        snprintf(text, sizeof(text), "%%%d%s", ilvl + 1,
+                 delim == PD_DELIM_PERIOD ? "." :
+                 delim == PD_DELIM_PAREN ? ")" : "");
+    if (si->list_hanging > 0)
+        suff = "tab";
+    else
+        suff = kind != 0 && delim == PD_DELIM_NONE ? "nothing" : "space";
+    xw_start(x, "w:lvl");
+    xw_attr_int(x, "w:ilvl", ilvl);
+    xw_val_int(x, "w:start", 1);
+    xw_empty(x, "w:numFmt", "w:val", kind == 0 ? "bullet" : num_fmt[numbering]);
+    xw_empty(x, "w:suff", "w:val", suff);
+    xw_empty(x, "w:lvlText", "w:val", text);
+    xw_empty(x, "w:lvlJc", "w:val", "left");
+    xw_start(x, "w:pPr");
+    xw_start(x, "w:ind");
+    xw_attr_int(x, "w:left", si->list_left + si->list_step * ilvl);
+    if (si->list_hanging > 0)
+        xw_attr_int(x, "w:hanging", si->list_hanging);
+    else {
+        xw_attr(x, "w:firstLineChars", "200");
+        xw_attr(x, "w:firstLine", "640");
+    }
+    xw_end(x);
+    xw_end(x);
+    return xw_end(x);
+}
+
+/*
+ * word/numbering.xml: one abstract numbering per kind of list used (nine
+ * levels each), then one w:num per list, restarting at the list's start.
+ */
+static int
+write_numbering(struct dx *dx)
+{
+    struct xw x;
+    char nsid[16];
+    int kind, ilvl;
+    size_t i;
+
+    if (xw_open(&x) < 0)
+        goto fail;
+    xw_start(&x, "w:numbering");
+    xw_attr(&x, "xmlns:w", W_NS);
+    for (kind = 0; kind < 13; kind++) {
+        if (!(dx->kinds & (1u << kind)))
+            continue;
+        xw_start(&x, "w:abstractNum");
+        xw_attr_int(&x, "w:abstractNumId", kind);
+        snprintf(nsid, sizeof(nsid), "5044%04X", (unsigned)kind);
+        xw_empty(&x, "w:nsid", "w:val", nsid);
+        xw_empty(&x, "w:multiLevelType", "w:val", "hybridMultilevel");
+        for (ilvl = 0; ilvl < LIST_LEVELS; ilvl++)
+            write_lvl(dx, &x, kind, ilvl);
+        xw_end(&x);
+    }
+    for (i = 0; i < dx->nnums; i++) {
+        xw_start(&x, "w:num");
+        xw_attr_int(&x, "w:numId", (long)i + 1);
+        xw_val_int(&x, "w:abstractNumId", dx->nums[i].kind);
+        xw_start(&x, "w:lvlOverride");
+        xw_attr_int(&x, "w:ilvl", dx->nums[i].ilvl);
+        xw_val_int(&x, "w:startOverride", dx->nums[i].start);
+        xw_end(&x);
+        xw_end(&x);
+    }
+    xw_end(&x);
+    return add_xw_part(dx, "word/numbering.xml", CT_WML "numbering+xml", &x);
+fail:
+    xw_free(&x);
+    return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: numbering.xml: "
+                    "libxml2 failed");
+}
+
+/* The w:styleId of a w:style element, or NULL. */
+static const char *
+style_id(const xmlNode *n)
+{
+    return is_w_named(n, "style") ? w_attr_text(n, "styleId") : NULL;
+}
+
+/* 1 when the styles element root has a style with the given id. */
+static int
+has_style(const xmlNode *root, const char *id)
+{
+    const xmlNode *c;
+
+    for (c = root->children; c != NULL; c = c->next) {
+        const char *s = style_id(c);
+
+        if (s != NULL && strcmp(s, id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * word/styles.xml from the reference document: its content copied, then
+ * every style of our template whose id it lacks (Title, Paywall, ...), so
+ * that every style the document names exists.
+ */
+static int
+write_ref_styles(struct dx *dx)
+{
+    const xmlNode *theirs = xmlDocGetRootElement(dx->ref_styles), *c;
+    const xmlNode *ours = NULL;
+    const char *tpl;
+    xmlDocPtr tdoc = NULL;
+    size_t len;
+    struct xw x;
+    int ret;
+
+    tpl = style_res(dx, "styles.xml", &len);
+    if (tpl != NULL && len <= INT_MAX)
+        tdoc = xmlReadMemory(tpl, (int)len, "styles.xml", NULL,
+                             XML_PARSE_NONET | XML_PARSE_NOERROR |
+                             XML_PARSE_NOWARNING);
+    if (tdoc != NULL)
+        ours = xmlDocGetRootElement(tdoc);
+    if (xw_open(&x) < 0) {
+        xw_free(&x);
+        xmlFreeDoc(tdoc);
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: styles.xml: "
+                        "libxml2 failed");
+    }
+    xw_start(&x, "w:styles");
+    xw_attr(&x, "xmlns:w", W_NS);
+    for (c = theirs->children; c != NULL; c = c->next)
+        copy_elem(&x, c, 1);
+    for (c = ours != NULL ? ours->children : NULL; c != NULL; c = c->next) {
+        const char *id = style_id(c);
+
+        if (id != NULL && !has_style(theirs, id))
+            copy_elem(&x, c, 1);
+    }
+    xw_end(&x);
+    ret = add_xw_part(dx, "word/styles.xml", CT_WML "styles+xml", &x);
+    xmlFreeDoc(tdoc);
+    return ret;
+}
+
+/* One <Relationship Id Type Target [TargetMode]/>. */
+static int
+write_rel(struct xw *x, const char *id, const char *type, const char *target,
+          int external)
+{
+    xw_start(x, "Relationship");
+    xw_attr(x, "Id", id);
+    xw_attr(x, "Type", type);
+    xw_attr(x, "Target", target);
+    if (external)
+        xw_attr(x, "TargetMode", "External");
+    return xw_end(x);
+}
+
+/* word/_rels/document.xml.rels: the parts, then the hyperlinks. */
+static int
+write_document_rels(struct dx *dx)
+{
+    struct xw x;
+    char id[40];
+    size_t i;
+
+    if (xw_open(&x) < 0)
+        goto fail;
+    xw_start(&x, "Relationships");
+    xw_attr(&x, "xmlns", REL_NS);
+    write_rel(&x, "rIdStyles", REL_BASE "styles", "styles.xml", 0);
+    write_rel(&x, "rIdSettings", REL_BASE "settings", "settings.xml", 0);
+    write_rel(&x, "rIdFontTable", REL_BASE "fontTable", "fontTable.xml", 0);
+    if (dx->nnums > 0)
+        write_rel(&x, "rIdNumbering", REL_BASE "numbering", "numbering.xml",
+                  0);
+    if (dx->have_footer)
+        write_rel(&x, "rIdFooterOdd", REL_BASE "footer", "footer1.xml", 0);
+    if (dx->have_even_footer)
+        write_rel(&x, "rIdFooterEven", REL_BASE "footer", "footer2.xml", 0);
+    for (i = 0; i < dx->nurls; i++) {
+        snprintf(id, sizeof(id), "rIdLink%zu", i + 1);
+        write_rel(&x, id, REL_BASE "hyperlink", dx->urls[i], 1);
+    }
+    xw_end(&x);
+    return add_xw_part(dx, "word/_rels/document.xml.rels", NULL, &x);
+fail:
+    xw_free(&x);
+    return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: rels: libxml2 failed");
+}
+
+/* _rels/.rels: the main document and the two property parts. */
+static int
+write_package_rels(struct dx *dx)
+{
+    struct xw x;
+
+    if (xw_open(&x) < 0) {
+        xw_free(&x);
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: .rels: libxml2 "
+                        "failed");
+    }
+    xw_start(&x, "Relationships");
+    xw_attr(&x, "xmlns", REL_NS);
+    write_rel(&x, "rId1", REL_BASE "officeDocument", "word/document.xml", 0);
+    write_rel(&x, "rId2", "http://schemas.openxmlformats.org/package/2006/"
+              "relationships/metadata/core-properties", "docProps/core.xml",
+              0);
+    write_rel(&x, "rId3", REL_BASE "extended-properties", "docProps/app.xml",
+              0);
+    xw_end(&x);
+    return add_xw_part(dx, "_rels/.rels", NULL, &x);
+}
+
+/* 1 when s[0..n) are all ASCII digits. */
+static int
+digits(const char *s, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+/*
+ * The -M date as a W3CDTF date-time for dcterms:created, into out (at
+ * least 40 bytes): YYYY, YYYY-MM and YYYY-MM-DD are completed to midnight
+ * UTC of the first day; YYYY-MM-DDThh:mm[:ss][Z|+hh:mm] is kept (seconds
+ * added).  Returns 0, or -1 when the date is not in one of these forms.
+ */
+static int
+w3cdtf(const char *s, char *out, size_t outlen)
+{
+    size_t n = strlen(s);
+    const char *tz;
+
+    if (n == 4 && digits(s, 4))
+        return snprintf(out, outlen, "%s-01-01T00:00:00Z", s), 0;
+    if (n == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2))
+        return snprintf(out, outlen, "%s-01T00:00:00Z", s), 0;
+    if (n < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
+        s[7] != '-' || !digits(s + 8, 2))
+        return -1;
+    if (s[5] > '1' || (s[5] == '1' && s[6] > '2') || (s[5] == '0' && s[6] == '0') ||
+        s[8] > '3' || (s[8] == '0' && s[9] == '0'))
+        return -1;
+    if (n == 10)
+        return snprintf(out, outlen, "%sT00:00:00Z", s), 0;
+    if (s[10] != 'T' || n < 16 || !digits(s + 11, 2) || s[13] != ':' ||
+        !digits(s + 14, 2))
+        return -1;
+    tz = s + 16;
+    if (tz[0] == ':' && digits(tz + 1, 2))
+        tz += 3;
+    if (!(strcmp(tz, "Z") == 0 || tz[0] == '\0' ||
+          ((tz[0] == '+' || tz[0] == '-') && strlen(tz) == 6 &&
+           digits(tz + 1, 2) && tz[3] == ':' && digits(tz + 4, 2))))
+        return -1;
+    if (tz == s + 16)   /* no seconds: add them */
+        snprintf(out, outlen, "%.16s:00%s", s, tz);
+    else
+        snprintf(out, outlen, "%s", s);
+    return 0;
+}
+
+/*
+ * docProps/core.xml: title, author and (when -M date is given
+ * in a W3CDTF form) the creation date.  Nothing time-dependent otherwise.
+ */
+static int
+write_core(struct dx *dx)
+{
+    const char *title = pd_doc_meta(dx->doc, "title");
+    const char *author = pd_doc_meta(dx->doc, "author");
+    const char *date = pd_doc_meta(dx->doc, "date");
+    char when[64];
+    struct xw x;
+
+    if (xw_open(&x) < 0) {
+        xw_free(&x);
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: core.xml: libxml2 "
+                        "failed");
+    }
+    xw_start(&x, "cp:coreProperties");
+    xw_attr(&x, "xmlns:cp", "http://schemas.openxmlformats.org/package/2006/"
+            "metadata/core-properties");
+    xw_attr(&x, "xmlns:dc", "http://purl.org/dc/elements/1.1/");
+    xw_attr(&x, "xmlns:dcterms", "http://purl.org/dc/terms/");
+    xw_attr(&x, "xmlns:dcmitype", "http://purl.org/dc/dcmitype/");
+    xw_attr(&x, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance");
+    if (title != NULL && *title != '\0') {
+        xw_start(&x, "dc:title");
+        xw_text(&x, title, strlen(title));
+        xw_end(&x);
+    }
+    if (author != NULL && *author != '\0') {
+        xw_start(&x, "dc:creator");
+        xw_text(&x, author, strlen(author));
+        xw_end(&x);
+    }
+    if (date != NULL && *date != '\0') {
+        if (w3cdtf(date, when, sizeof(when)) == 0) {
+            xw_start(&x, "dcterms:created");
+            xw_attr(&x, "xsi:type", "dcterms:W3CDTF");
+            xw_text(&x, when, strlen(when));
+            xw_end(&x);
+        } else
+            pd_warn(dx->d, 0, "docx: date '%s' is not YYYY[-MM[-DD]] or an "
+                    "ISO 8601 date-time; not written to core.xml", date);
+    }
+    xw_end(&x);
+    return add_xw_part(dx, "docProps/core.xml",
+                       "application/vnd.openxmlformats-package."
+                       "core-properties+xml", &x);
+}
+
+/* docProps/app.xml: the application name. */
+static int
+write_app(struct dx *dx)
+{
+    struct xw x;
+
+    if (xw_open(&x) < 0) {
+        xw_free(&x);
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: app.xml: libxml2 "
+                        "failed");
+    }
+    xw_start(&x, "Properties");
+    xw_attr(&x, "xmlns", "http://schemas.openxmlformats.org/officeDocument/"
+            "2006/extended-properties");
+    xw_start(&x, "Application");
+    xw_text(&x, "paidoc", 6);
+    xw_end(&x);
+    xw_end(&x);
+    return add_xw_part(dx, "docProps/app.xml",
+                       "application/vnd.openxmlformats-officedocument."
+                       "extended-properties+xml", &x);
+}
+
+/* [Content_Types].xml: defaults for .rels and .xml, one override a part. */
+static int
+write_content_types(struct dx *dx, struct xw *x)
+{
+    int i;
+
+    if (xw_open(x) < 0)
+        return -1;
+    xw_start(x, "Types");
+    xw_attr(x, "xmlns", CT_NS);
+    xw_start(x, "Default");
+    xw_attr(x, "Extension", "rels");
+    xw_attr(x, "ContentType",
+            "application/vnd.openxmlformats-package.relationships+xml");
+    xw_end(x);
+    xw_start(x, "Default");
+    xw_attr(x, "Extension", "xml");
+    xw_attr(x, "ContentType", "application/xml");
+    xw_end(x);
+    for (i = 0; i < dx->nparts; i++) {
+        char pname[128];
+
+        if (dx->parts[i].ctype == NULL)
+            continue;
+        snprintf(pname, sizeof(pname), "/%s", dx->parts[i].name);
+        xw_start(x, "Override");
+        xw_attr(x, "PartName", pname);
+        xw_attr(x, "ContentType", dx->parts[i].ctype);
+        xw_end(x);
+    }
+    xw_end(x);
+    return xw_finish(x);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * The zip
+ * ------------------------------------------------------------------------
+ */
+
+/* Position of part name in the fixed order of the package. */
+static int
+part_rank(const char *name)
+{
+    static const char *const order[] = {
+        "[Content_Types].xml", "_rels/.rels", "word/document.xml",
+        "word/_rels/document.xml.rels", "word/styles.xml",
+        "word/settings.xml", "word/fontTable.xml", "word/numbering.xml",
+        "word/footer1.xml", "word/footer2.xml", "docProps/core.xml",
+        "docProps/app.xml"
+    };
+    int i;
+
+    for (i = 0; i < (int)(sizeof(order) / sizeof(order[0])); i++)
+        if (strcmp(order[i], name) == 0)
+            return i;
+    return 99;
+}
+
+static int
+cmp_part(const void *a, const void *b)
+{
+    const struct part *pa = a, *pb = b;
+    int ra = part_rank(pa->name), rb = part_rank(pb->name);
+
+    return ra != rb ? ra - rb : strcmp(pa->name, pb->name);
+}
+
+/*
+ * Zip the parts in their fixed order into memory and append the archive
+ * to out.  Every entry gets the same modification time, local 1980-01-01
+ * 12:00 (zip times are local, so this is the same bytes in any time
+ * zone).
+ */
+static int
+zip_parts(struct dx *dx, struct pd_buf *out)
+{
+    zip_error_t ze;
+    zip_source_t *src = NULL, *s;
+    zip_t *za = NULL;
+    zip_stat_t st;
+    struct tm tm;
+    time_t mtime;
+    char chunk[65536];
+    zip_int64_t idx, n;
+    int i, ret = -1, opened = 0;
+
+    memset(&tm, 0, sizeof(tm));
+    tm.tm_year = 80;
+    tm.tm_mday = 1;
+    tm.tm_hour = 12;
+    tm.tm_isdst = -1;
+    mtime = mktime(&tm);
+    qsort(dx->parts, (size_t)dx->nparts, sizeof(dx->parts[0]), cmp_part);
+
+    zip_error_init(&ze);
+    src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    if (src == NULL)
+        goto zerr;
+    za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
+    if (za == NULL)
+        goto zerr;
+    zip_source_keep(src);
+    for (i = 0; i < dx->nparts; i++) {
+        const struct part *p = &dx->parts[i];
+
+        s = zip_source_buffer(za, p->data, p->len, 0);
+        if (s == NULL)
+            goto zaerr;
+        idx = zip_file_add(za, p->name, s, ZIP_FL_ENC_UTF_8);
+        if (idx < 0) {
+            zip_source_free(s);
+            goto zaerr;
+        }
+        if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
+                                     6) < 0 ||
+            zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
+            goto zaerr;
+    }
+    if (zip_close(za) < 0)
+        goto zaerr;
+    za = NULL;
+    zip_stat_init(&st);
+    if (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0) {
+        pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: zip: %s",
+                 zip_error_strerror(zip_source_error(src)));
+        goto out;
+    }
+    opened = 1;
+    pd_buf_grow(out, (size_t)st.size + 1);
+    while ((n = zip_source_read(src, chunk, sizeof(chunk))) > 0)
+        pd_buf_put(out, chunk, (size_t)n);
+    if (n < 0) {
+        pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: zip: %s",
+                 zip_error_strerror(zip_source_error(src)));
+        goto out;
+    }
+    ret = 0;
+    goto out;
+zaerr:
+    pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: zip: %s", zip_strerror(za));
+    goto out;
+zerr:
+    pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: zip: %s",
+             zip_error_strerror(&ze));
+out:
+    if (za != NULL)
+        zip_discard(za);
+    if (opened)
+        zip_source_close(src);
+    if (src != NULL)
+        zip_source_free(src);
+    zip_error_fini(&ze);
+    return ret;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Entry point
+ * ------------------------------------------------------------------------
+ */
+
+/* Choose the style: --style, else by the document's language. */
+static int
+choose_style(struct dx *dx)
+{
+    const char *name = dx->opts->style;
+    size_t i;
+
+    if (name == NULL || *name == '\0')
+        name = pd_doc_is_cjk(dx->doc) ? "gongwen" : "plain";
+    for (i = 0; i < sizeof(styles) / sizeof(styles[0]); i++)
+        if (strcmp(styles[i].name, name) == 0) {
+            dx->style = &styles[i];
+            snprintf(dx->res, sizeof(dx->res), "docx/%s/", name);
+            return 0;
+        }
+    return pd_error(dx->d, PD_ERR_USAGE, 0, "unknown docx style '%s' (use "
+                    "gongwen or plain)", name);
+}
+
+/* Parse the style's page setup, for -M papersize=letter its Letter one. */
+static int
+load_sectpr(struct dx *dx)
+{
+    const char *paper = pd_doc_meta(dx->doc, "papersize");
+    const char *file = "sectPr.xml", *data;
+    size_t len;
+
+    if (paper != NULL && strcasecmp(paper, "letter") == 0) {
+        if (style_res(dx, "sectPr-letter.xml", &len) != NULL)
+            file = "sectPr-letter.xml";
+        else
+            pd_warn(dx->d, 0, "docx: style %s has no Letter page setup; "
+                    "using A4", dx->style->name);
+    } else if (paper != NULL && strcasecmp(paper, "a4") != 0)
+        pd_warn(dx->d, 0, "docx: unknown papersize '%s' (use a4 or letter); "
+                "using A4", paper);
+    data = style_res(dx, file, &len);
+    if (data == NULL || len > INT_MAX)
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: style %s has no "
+                        "%s", dx->style->name, file);
+    dx->sect_tpl = xmlReadMemory(data, (int)len, file, NULL,
+                                 XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                 XML_PARSE_NOWARNING);
+    if (dx->sect_tpl == NULL)
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: style %s: %s is "
+                        "not well-formed", dx->style->name, file);
+    return 0;
+}
 
 int
 pd_write_docx(const struct pd_doc *doc, struct pd_buf *out,
               const struct pd_opts *opts, struct pd_diag *d)
 {
-    (void)doc;
-    (void)out;
-    (void)opts;
-    return pd_error(d, PD_ERR_INTERNAL, 0, "the docx writer is not written yet");
+    struct pd_opts defaults;
+    struct dx dx;
+    struct xw ct;
+    size_t len;
+    int ret = -1, i;
+
+    if (opts == NULL) {
+        memset(&defaults, 0, sizeof(defaults));
+        opts = &defaults;
+    }
+    memset(&dx, 0, sizeof(dx));
+    memset(&ct, 0, sizeof(ct));
+    dx.doc = doc;
+    dx.opts = opts;
+    dx.d = d;
+    if (choose_style(&dx) < 0)
+        goto out;
+    if (opts->reference_doc != NULL && ref_load(&dx) < 0)
+        goto out;
+    if (load_sectpr(&dx) < 0)
+        goto out;
+    dx.have_footer = style_res(&dx, "footer-odd.xml", &len) != NULL;
+    dx.have_even_footer = dx.have_footer &&
+                          style_res(&dx, "footer-even.xml", &len) != NULL;
+
+    if (write_document(&dx) < 0)
+        goto out;
+    if (dx.ref_styles != NULL) {
+        if (write_ref_styles(&dx) < 0)
+            goto out;
+    } else if (add_template_part(&dx, "styles.xml", "word/styles.xml",
+                                 CT_WML "styles+xml") < 0)
+        goto out;
+    if (add_template_part(&dx, "settings.xml", "word/settings.xml",
+                          CT_WML "settings+xml") < 0 ||
+        add_template_part(&dx, "fontTable.xml", "word/fontTable.xml",
+                          CT_WML "fontTable+xml") < 0)
+        goto out;
+    if (dx.nnums > 0 && write_numbering(&dx) < 0)
+        goto out;
+    if (dx.have_footer &&
+        add_template_part(&dx, "footer-odd.xml", "word/footer1.xml",
+                          CT_WML "footer+xml") < 0)
+        goto out;
+    if (dx.have_even_footer &&
+        add_template_part(&dx, "footer-even.xml", "word/footer2.xml",
+                          CT_WML "footer+xml") < 0)
+        goto out;
+    if (write_document_rels(&dx) < 0 || write_package_rels(&dx) < 0 ||
+        write_core(&dx) < 0 || write_app(&dx) < 0)
+        goto out;
+    if (write_content_types(&dx, &ct) < 0) {
+        pd_error(d, PD_ERR_INTERNAL, 0, "docx: [Content_Types].xml: libxml2 "
+                 "failed");
+        goto out;
+    }
+    if (add_part(&dx, "[Content_Types].xml", NULL, NULL, 0, &ct) < 0)
+        goto out;
+    ret = zip_parts(&dx, out);
+out:
+    xw_free(&ct);
+    xw_free(&dx.x);
+    for (i = 0; i < dx.nparts; i++)
+        if (dx.parts[i].owned != NULL)
+            xmlBufferFree(dx.parts[i].owned);
+    for (len = 0; len < dx.nurls; len++)
+        free(dx.urls[len]);
+    free(dx.urls);
+    free(dx.nums);
+    free(dx.lists);
+    xmlFreeDoc(dx.ref_styles);
+    xmlFreeDoc(dx.ref_document);
+    xmlFreeDoc(dx.sect_tpl);
+    return ret;
 }

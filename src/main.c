@@ -31,6 +31,9 @@ static const char usage_text[] =
 "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
 "  -s, --standalone        HTML: a whole page with the built-in stylesheet\n"
 "      --css URL           HTML -s: link this stylesheet instead\n"
+"      --style NAME        DOCX style: gongwen (GB/T 9704) or plain (default:\n"
+"                          gongwen for Chinese documents, else plain)\n"
+"      --reference-doc FILE DOCX: take styles and page setup from FILE.docx\n"
 "  -M, --metadata KEY=VAL  set metadata: title, author, date, lang\n"
 "      --paid MODE         keep (default), preview, full or only\n"
 "      --paywall-text TEXT the notice that replaces paid text in a preview\n"
@@ -63,7 +66,9 @@ enum {
     OPT_ENCODING,
     OPT_LIST_FORMATS,
     OPT_CSS,
-    OPT_UNSAFE
+    OPT_UNSAFE,
+    OPT_STYLE,
+    OPT_REFERENCE_DOC
 };
 
 static const struct option long_options[] = {
@@ -79,6 +84,8 @@ static const struct option long_options[] = {
     { "encoding",     required_argument, NULL, OPT_ENCODING },
     { "css",          required_argument, NULL, OPT_CSS },
     { "unsafe",       no_argument,       NULL, OPT_UNSAFE },
+    { "style",        required_argument, NULL, OPT_STYLE },
+    { "reference-doc", required_argument, NULL, OPT_REFERENCE_DOC },
     { "list-formats", no_argument,       NULL, OPT_LIST_FORMATS },
     { "help",         no_argument,       NULL, 'h' },
     { "version",      no_argument,       NULL, 'v' },
@@ -431,6 +438,12 @@ main(int argc, char **argv)
             break;
         case OPT_UNSAFE:
             opts.unsafe = 1;
+            break;
+        case OPT_STYLE:
+            opts.style = optarg;
+            break;
+        case OPT_REFERENCE_DOC:
+            opts.reference_doc = optarg;
             break;
         case OPT_LIST_FORMATS:
             list_formats();
