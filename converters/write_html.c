@@ -1,12 +1,715 @@
-/* write_html.c - placeholder until the html writer lands. */
+/*
+ * write_html.c - HTML5 output: a fragment, or with opts->standalone a whole
+ * page with the default stylesheet inlined (or linked with opts->css_url).
+ *
+ * Every character of text is escaped; characters HTML does not allow
+ * (C0 and C1 controls except tab and newline, noncharacters, invalid
+ * UTF-8) become U+FFFD.  Raw HTML passes only with opts->unsafe, and link
+ * targets with a javascript:, vbscript: or data: scheme become "#".
+ * Heading ids are slugs made unique with a hash set, so the whole writer is
+ * linear in the size of the document.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "paidoc.h"
+#include "internal.h"
+
+/* Longest slug taken from a heading's text, in bytes. */
+#define SLUG_MAX 80
+
+/* One used id: offset and length in the pool, next suffix to try. */
+struct id_ent {
+    size_t off;
+    size_t len;
+    unsigned next;      /* 0: slot empty; else next "-N" to try */
+    uint32_t hash;
+};
+
+/* A set of the ids used so far, open addressing, keys in one pool. */
+struct id_set {
+    struct id_ent *tab;
+    size_t cap;         /* power of two */
+    size_t n;
+    struct pd_buf pool;
+};
+
+struct html {
+    struct pd_buf *out;
+    const struct pd_opts *opts;
+    struct pd_diag *d;
+    struct id_set ids;
+    struct pd_buf scratch;  /* heading text for slugs */
+    struct pd_buf id;       /* the id being built */
+    int warned_raw;
+};
+
+/* Bytes below 0x80 that need more than a copy: 1 escape, 2 replace. */
+static const unsigned char special[128] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+    0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+};
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (n bytes left) whose
+ * character HTML allows, or 0 when it is invalid or not allowed (C1
+ * controls, U+FDD0..U+FDEF, U+xFFFE and U+xFFFF).
+ */
+static size_t
+good_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    uint32_t cp;
+
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n < 2 || (s[1] & 0xC0) != 0x80)
+            return 0;
+        return c == 0xC2 && s[1] < 0xA0 ? 0 : 2;     /* C1 controls */
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+            return 0;
+        cp = ((c & 0x0Fu) << 12) | ((s[1] & 0x3Fu) << 6) | (s[2] & 0x3Fu);
+        if (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF) ||
+            (cp >= 0xFDD0 && cp <= 0xFDEF) || cp >= 0xFFFE)
+            return 0;
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
+            (s[3] & 0xC0) != 0x80)
+            return 0;
+        cp = ((c & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) |
+            ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
+        if (cp < 0x10000 || cp > 0x10FFFF || (cp & 0xFFFE) == 0xFFFE)
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+/*
+ * Append s escaped for text and attribute values: runs of plain bytes are
+ * copied in one go, & < > " become entities, bad characters U+FFFD.
+ */
+static void
+put_esc(struct pd_buf *out, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, run, k;
+
+    while (i < len) {
+        run = i;
+        for (;;) {
+            while (i < len && s[i] < 0x80 && !special[s[i]])
+                i++;
+            if (i < len && s[i] >= 0x80 && (k = good_seq(s + i, len - i)))
+                i += k;
+            else
+                break;
+        }
+        if (i > run)
+            pd_buf_put(out, s + run, i - run);
+        if (i >= len)
+            break;
+        switch (s[i]) {
+        case '&':
+            pd_buf_put(out, "&amp;", 5);
+            break;
+        case '<':
+            pd_buf_put(out, "&lt;", 4);
+            break;
+        case '>':
+            pd_buf_put(out, "&gt;", 4);
+            break;
+        case '"':
+            pd_buf_put(out, "&quot;", 6);
+            break;
+        default:
+            /* Skip a whole disallowed character, one byte of garbage. */
+            k = 1;
+            if (s[i] >= 0x80) {
+                size_t j = i;
+                uint32_t c = pd_utf8_decode(str, len, &j);
+
+                if (c != 0xFFFD || j - i == 3)
+                    k = j - i;
+            }
+            pd_buf_put(out, "\xEF\xBF\xBD", 3);
+            i += k;
+            continue;
+        }
+        i++;
+    }
+}
+
+/*
+ * 1 when url starts with a scheme a browser would run or inline:
+ * javascript:, vbscript:, data:.  Leading spaces and controls and tabs or
+ * newlines inside the scheme are ignored, as browsers do.
+ */
+static int
+bad_scheme(const char *url)
+{
+    static const char *const bad[] = { "javascript:", "vbscript:", "data:" };
+    char sch[16];
+    size_t n = 0, i;
+    const unsigned char *p = (const unsigned char *)url;
+
+    while (*p != '\0' && *p <= 0x20)
+        p++;
+    for (; *p != '\0' && n < sizeof(sch) - 1; p++) {
+        if (*p == '\t' || *p == '\n' || *p == '\r')
+            continue;
+        sch[n++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        if (*p == ':')
+            break;
+    }
+    sch[n] = '\0';
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        if (strcmp(sch, bad[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * An href value: spaces, controls and invalid bytes percent-encoded, the
+ * rest escaped as an attribute.
+ */
+static void
+put_href(struct html *h, const char *url)
+{
+    const unsigned char *s = (const unsigned char *)url;
+    size_t len = strlen(url), i = 0, run, k;
+
+    if (!h->opts->unsafe && bad_scheme(url)) {
+        pd_buf_putc(h->out, '#');
+        return;
+    }
+    while (i < len) {
+        run = i;
+        for (;;) {
+            while (i < len && s[i] > 0x20 && s[i] < 0x7F && s[i] != '&' &&
+                   s[i] != '<' && s[i] != '>' && s[i] != '"')
+                i++;
+            if (i < len && s[i] >= 0x80 && (k = good_seq(s + i, len - i)))
+                i += k;
+            else
+                break;
+        }
+        pd_buf_put(h->out, s + run, i - run);
+        if (i >= len)
+            break;
+        if (s[i] == '&')
+            pd_buf_put(h->out, "&amp;", 5);
+        else
+            pd_buf_printf(h->out, "%%%02X", s[i]);
+        i++;
+    }
+}
+
+/* FNV-1a. */
+static uint32_t
+hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The entry for key, or the empty slot where it would go. */
+static struct id_ent *
+id_find(struct id_set *set, const char *s, size_t n, uint32_t hv)
+{
+    size_t i = hv & (set->cap - 1);
+
+    for (;;) {
+        struct id_ent *e = &set->tab[i];
+
+        if (e->next == 0)
+            return e;
+        if (e->hash == hv && e->len == n &&
+            memcmp(set->pool.data + e->off, s, n) == 0)
+            return e;
+        i = (i + 1) & (set->cap - 1);
+    }
+}
+
+/* Add key to the set (it is not there); grows the table at 1/2 load. */
+static struct id_ent *
+id_add(struct id_set *set, const char *s, size_t n, uint32_t hv)
+{
+    struct id_ent *e;
+
+    if ((set->n + 1) * 2 > set->cap) {
+        struct id_ent *old = set->tab;
+        size_t oldcap = set->cap, i;
+
+        set->cap = oldcap ? oldcap * 2 : 64;
+        set->tab = pd_xmalloc(set->cap * sizeof(*set->tab));
+        memset(set->tab, 0, set->cap * sizeof(*set->tab));
+        for (i = 0; i < oldcap; i++) {
+            if (old[i].next == 0)
+                continue;
+            e = id_find(set, set->pool.data + old[i].off, old[i].len,
+                        old[i].hash);
+            *e = old[i];
+        }
+        free(old);
+    }
+    e = id_find(set, s, n, hv);
+    e->off = set->pool.len;
+    e->len = n;
+    e->hash = hv;
+    e->next = 1;
+    pd_buf_put(&set->pool, s, n);
+    set->n++;
+    return e;
+}
+
+/*
+ * Make h->id unique: when the slug is taken, try slug-N from the slug's
+ * own counter on.  Every failed try hits an id that only this slug can
+ * produce, and the counter only grows, so all headings together cost
+ * linear time however many share a slug.
+ */
+static void
+unique_id(struct html *h)
+{
+    struct id_set *set = &h->ids;
+    uint32_t hv = hash_bytes(h->id.data, h->id.len);
+    struct id_ent *base;
+    size_t blen = h->id.len;
+    unsigned k;
+
+    if (set->cap == 0 || (base = id_find(set, h->id.data, blen, hv))->next == 0) {
+        id_add(set, h->id.data, blen, hv);
+        return;
+    }
+    k = base->next;
+    for (;;) {
+        h->id.len = blen;
+        pd_buf_printf(&h->id, "-%u", k);
+        hv = hash_bytes(h->id.data, h->id.len);
+        k++;
+        if (id_find(set, h->id.data, h->id.len, hv)->next == 0)
+            break;
+    }
+    /* Re-find the base: the add may move entries. */
+    base = id_find(set, h->id.data, blen, hash_bytes(h->id.data, blen));
+    base->next = k;
+    id_add(set, h->id.data, h->id.len, hv);
+}
+
+/* 1 for punctuation and symbols that separate words in a slug. */
+static int
+slug_sep(uint32_t c)
+{
+    return (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
+        (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
+        (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
+        (c >= 0xFE30 && c <= 0xFE4F) || c == 0xA0 || c == 0xB7 ||
+        c == 0xFFFD || (c >= 0x80 && c < 0xA0) || (c >= 0xFDD0 && c <= 0xFDEF) ||
+        (c & 0xFFFE) == 0xFFFE || pd_is_space(c);
+}
+
+/*
+ * The id of a heading: its text lower-cased, ASCII letters and digits and
+ * every non-punctuation character beyond ASCII (so Chinese stays Chinese)
+ * kept, everything else one '-'; "section" when nothing is left.  Then
+ * made unique.
+ */
+static void
+make_id(struct html *h, const struct pd_node *n)
+{
+    const char *s;
+    size_t i = 0, len, mark;
+    int dash = 0;
+
+    pd_buf_clear(&h->scratch);
+    pd_node_text(n, &h->scratch);
+    pd_buf_clear(&h->id);
+    s = h->scratch.data;
+    len = h->scratch.len;
+    while (i < len && h->id.len < SLUG_MAX) {
+        unsigned char b = (unsigned char)s[i];
+
+        if (b < 0x80) {
+            i++;
+            if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
+                b == '_') {
+                if (dash && h->id.len > 0)
+                    pd_buf_putc(&h->id, '-');
+                pd_buf_putc(&h->id, b);
+                dash = 0;
+            } else if (b >= 'A' && b <= 'Z') {
+                if (dash && h->id.len > 0)
+                    pd_buf_putc(&h->id, '-');
+                pd_buf_putc(&h->id, b + 32);
+                dash = 0;
+            } else
+                dash = 1;
+        } else {
+            uint32_t c;
+
+            mark = i;
+            c = pd_utf8_decode(s, len, &i);
+
+            if (slug_sep(c)) {
+                dash = 1;
+                continue;
+            }
+            if (dash && h->id.len > 0)
+                pd_buf_putc(&h->id, '-');
+            pd_buf_put(&h->id, s + mark, i - mark);
+            dash = 0;
+        }
+    }
+    if (h->id.len == 0)
+        pd_buf_puts(&h->id, "section");
+    unique_id(h);
+}
+
+/* A newline unless the output already ends a line (or is empty). */
+static void
+cr(struct html *h)
+{
+    if (h->out->len > 0 && h->out->data[h->out->len - 1] != '\n')
+        pd_buf_putc(h->out, '\n');
+}
+
+/* 1 when n is a paragraph directly inside an item of a tight list. */
+static int
+tight_para(const struct pd_node *n)
+{
+    const struct pd_node *item = n->parent, *list;
+
+    if (n->type != PD_NODE_PARAGRAPH || item == NULL ||
+        item->type != PD_NODE_LIST_ITEM)
+        return 0;
+    list = item->parent;
+    return list != NULL && list->as.list.tight;
+}
+
+static void
+rndr_heading(struct html *h, const struct pd_node *n, int entering)
+{
+    int level = n->type == PD_NODE_TITLE ? 1 : n->as.heading.level + 1;
+
+    if (level > 6)
+        level = 6;
+    if (!entering) {
+        pd_buf_printf(h->out, "</h%d>\n", level);
+        return;
+    }
+    cr(h);
+    make_id(h, n);
+    pd_buf_printf(h->out, "<h%d", level);
+    if (n->type == PD_NODE_HEADING && n->as.heading.run_in)
+        pd_buf_puts(h->out, " class=\"run-in\"");
+    pd_buf_puts(h->out, " id=\"");
+    put_esc(h->out, h->id.data, h->id.len);
+    pd_buf_puts(h->out, "\">");
+}
+
+static void
+rndr_list(struct html *h, const struct pd_node *n, int entering)
+{
+    const char *tag = n->type == PD_NODE_BULLET_LIST ? "ul" : "ol";
+
+    if (!entering) {
+        cr(h);
+        pd_buf_printf(h->out, "</%s>\n", tag);
+        return;
+    }
+    cr(h);
+    pd_buf_printf(h->out, "<%s", tag);
+    if (n->type == PD_NODE_ORDERED_LIST) {
+        switch ((pd_list_numbering)n->as.list.numbering) {
+        case PD_NUM_DECIMAL:
+            break;
+        case PD_NUM_LOWER_ALPHA:
+            pd_buf_puts(h->out, " type=\"a\"");
+            break;
+        case PD_NUM_UPPER_ALPHA:
+            pd_buf_puts(h->out, " type=\"A\"");
+            break;
+        case PD_NUM_CIRCLED:
+            pd_buf_puts(h->out, " class=\"circled\"");
+            break;
+        }
+        if (n->as.list.start != 1)
+            pd_buf_printf(h->out, " start=\"%d\"", n->as.list.start);
+    }
+    pd_buf_puts(h->out, ">\n");
+}
+
+static void
+rndr_code_block(struct html *h, const struct pd_node *n)
+{
+    const char *info = n->as.code.info;
+    size_t ilen = 0;
+
+    cr(h);
+    pd_buf_puts(h->out, "<pre><code");
+    if (info != NULL) {
+        while (*info == ' ' || *info == '\t')
+            info++;
+        while (info[ilen] != '\0' && info[ilen] != ' ' && info[ilen] != '\t')
+            ilen++;
+        if (ilen > 0) {
+            pd_buf_puts(h->out, " class=\"language-");
+            put_esc(h->out, info, ilen);
+            pd_buf_putc(h->out, '"');
+        }
+    }
+    pd_buf_putc(h->out, '>');
+    put_esc(h->out, n->text, n->len);
+    pd_buf_puts(h->out, "</code></pre>\n");
+}
+
+/* Raw HTML only with --unsafe; other formats are silently not HTML. */
+static void
+rndr_raw(struct html *h, const struct pd_node *n)
+{
+    if (n->as.raw.format == NULL || strcmp(n->as.raw.format, "html") != 0)
+        return;
+    if (h->opts->unsafe) {
+        if (n->type == PD_NODE_RAW_BLOCK)
+            cr(h);
+        pd_buf_put(h->out, n->text, n->len);
+        if (n->type == PD_NODE_RAW_BLOCK)
+            cr(h);
+        return;
+    }
+    if (!h->warned_raw)
+        pd_warn(h->d, n->line, "raw HTML omitted (use --unsafe to keep it)");
+    h->warned_raw = 1;
+}
+
+static void
+rndr_link(struct html *h, const struct pd_node *n, int entering)
+{
+    if (!entering) {
+        pd_buf_puts(h->out, "</a>");
+        return;
+    }
+    pd_buf_puts(h->out, "<a href=\"");
+    put_href(h, n->as.link.url);
+    pd_buf_putc(h->out, '"');
+    if (n->as.link.title != NULL) {
+        pd_buf_puts(h->out, " title=\"");
+        put_esc(h->out, n->as.link.title, strlen(n->as.link.title));
+        pd_buf_putc(h->out, '"');
+    }
+    pd_buf_putc(h->out, '>');
+}
+
+/* Block containers that are one tag pair with newlines around. */
+static void
+rndr_simple(struct html *h, const char *open, const char *close, int entering)
+{
+    cr(h);
+    pd_buf_puts(h->out, entering ? open : close);
+    pd_buf_putc(h->out, '\n');
+}
+
+/* Dispatch one iterator event. */
+static void
+rndr_node(struct html *h, const struct pd_node *n, int entering)
+{
+    switch (n->type) {
+    case PD_NODE_DOCUMENT:
+        break;
+    case PD_NODE_TITLE:
+    case PD_NODE_HEADING:
+        rndr_heading(h, n, entering);
+        break;
+    case PD_NODE_PARAGRAPH:
+        if (tight_para(n)) {
+            if (!entering && n->next != NULL)
+                pd_buf_putc(h->out, '\n');
+            break;
+        }
+        if (entering) {
+            cr(h);
+            pd_buf_puts(h->out, "<p>");
+        } else
+            pd_buf_puts(h->out, "</p>\n");
+        break;
+    case PD_NODE_BULLET_LIST:
+    case PD_NODE_ORDERED_LIST:
+        rndr_list(h, n, entering);
+        break;
+    case PD_NODE_LIST_ITEM:
+        if (entering) {
+            cr(h);
+            pd_buf_puts(h->out, "<li>");
+        } else
+            pd_buf_puts(h->out, "</li>\n");
+        break;
+    case PD_NODE_BLOCK_QUOTE:
+        rndr_simple(h, "<blockquote>", "</blockquote>", entering);
+        break;
+    case PD_NODE_PAID:
+        rndr_simple(h, "<section class=\"paid\">", "</section>", entering);
+        break;
+    case PD_NODE_PAYWALL:
+        if (entering) {
+            cr(h);
+            pd_buf_puts(h->out, "<div class=\"paywall\"><p>");
+        } else
+            pd_buf_puts(h->out, "</p></div>\n");
+        break;
+    case PD_NODE_CODE_BLOCK:
+        rndr_code_block(h, n);
+        break;
+    case PD_NODE_THEMATIC_BREAK:
+        cr(h);
+        pd_buf_puts(h->out, "<hr>\n");
+        break;
+    case PD_NODE_PAGE_BREAK:
+        cr(h);
+        pd_buf_puts(h->out, "<hr class=\"pagebreak\">\n");
+        break;
+    case PD_NODE_RAW_BLOCK:
+    case PD_NODE_RAW_INLINE:
+        rndr_raw(h, n);
+        break;
+    case PD_NODE_TEXT:
+        put_esc(h->out, n->text, n->len);
+        break;
+    case PD_NODE_EMPH:
+        pd_buf_puts(h->out, entering ? "<em>" : "</em>");
+        break;
+    case PD_NODE_STRONG:
+        pd_buf_puts(h->out, entering ? "<strong>" : "</strong>");
+        break;
+    case PD_NODE_CODE:
+        pd_buf_puts(h->out, "<code>");
+        put_esc(h->out, n->text, n->len);
+        pd_buf_puts(h->out, "</code>");
+        break;
+    case PD_NODE_LINK:
+        rndr_link(h, n, entering);
+        break;
+    case PD_NODE_LINE_BREAK:
+        pd_buf_puts(h->out, "<br>\n");
+        break;
+    case PD_NODE_NONE:
+    case PD_NODE__MAX:
+        break;
+    }
+}
+
+/* The text of the first node of type t, or NULL. */
+static const struct pd_node *
+find_first(const struct pd_doc *doc, pd_node_type t)
+{
+    const struct pd_node *n;
+
+    for (n = doc->root->first; n != NULL; n = n->next) {
+        if (n->type == t)
+            return n;
+        if (n->type == PD_NODE_PAID) {
+            const struct pd_node *c;
+
+            for (c = n->first; c != NULL; c = c->next)
+                if (c->type == t)
+                    return c;
+        }
+    }
+    return NULL;
+}
+
+/* <!DOCTYPE html> up to <body>. */
+static void
+page_head(struct html *h, const struct pd_doc *doc)
+{
+    const char *title = pd_doc_meta(doc, "title"), *v, *css;
+    const struct pd_node *tn;
+    size_t len;
+
+    pd_buf_puts(h->out, "<!DOCTYPE html>\n<html lang=\"");
+    v = pd_doc_lang(doc);
+    put_esc(h->out, v, strlen(v));
+    pd_buf_puts(h->out, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, "
+                "initial-scale=1\">\n");
+    if ((v = pd_doc_meta(doc, "author")) != NULL) {
+        pd_buf_puts(h->out, "<meta name=\"author\" content=\"");
+        put_esc(h->out, v, strlen(v));
+        pd_buf_puts(h->out, "\">\n");
+    }
+    if ((v = pd_doc_meta(doc, "date")) != NULL) {
+        pd_buf_puts(h->out, "<meta name=\"dcterms.date\" content=\"");
+        put_esc(h->out, v, strlen(v));
+        pd_buf_puts(h->out, "\">\n");
+    }
+    pd_buf_puts(h->out, "<title>");
+    if (title != NULL && *title != '\0')
+        put_esc(h->out, title, strlen(title));
+    else if ((tn = find_first(doc, PD_NODE_TITLE)) != NULL ||
+             (tn = find_first(doc, PD_NODE_HEADING)) != NULL) {
+        pd_buf_clear(&h->scratch);
+        pd_node_text(tn, &h->scratch);
+        if (h->scratch.len > 0)
+            put_esc(h->out, h->scratch.data, h->scratch.len);
+        else
+            pd_buf_puts(h->out, "Untitled");
+    } else
+        pd_buf_puts(h->out, "Untitled");
+    pd_buf_puts(h->out, "</title>\n");
+    if (h->opts->css_url != NULL) {
+        pd_buf_puts(h->out, "<link rel=\"stylesheet\" href=\"");
+        put_href(h, h->opts->css_url);
+        pd_buf_puts(h->out, "\">\n");
+    } else if ((css = pd_resource("html/paidoc.css", &len)) != NULL) {
+        pd_buf_puts(h->out, "<style>\n");
+        pd_buf_put(h->out, css, len);
+        cr(h);
+        pd_buf_puts(h->out, "</style>\n");
+    }
+    pd_buf_puts(h->out, "</head>\n<body>\n");
+}
 
 int
 pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
-            const struct pd_opts *opts, struct pd_diag *d)
+              const struct pd_opts *opts, struct pd_diag *d)
 {
-    (void)doc;
-    (void)out;
-    (void)opts;
-    return pd_error(d, PD_ERR_INTERNAL, 0, "the html writer is not written yet");
+    static const struct pd_opts defaults;
+    struct html h;
+    struct pd_iter it;
+    const struct pd_node *n;
+    pd_event ev;
+
+    memset(&h, 0, sizeof(h));
+    h.out = out;
+    h.opts = opts != NULL ? opts : &defaults;
+    h.d = d;
+    pd_buf_grow(out, 4096);
+    if (h.opts->standalone)
+        page_head(&h, doc);
+    pd_iter_init(&it, doc->root);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
+        rndr_node(&h, n, ev == PD_EVENT_ENTER);
+    if (h.opts->standalone) {
+        cr(&h);
+        pd_buf_puts(out, "</body>\n</html>\n");
+    }
+    free(h.ids.tab);
+    pd_buf_free(&h.ids.pool);
+    pd_buf_free(&h.scratch);
+    pd_buf_free(&h.id);
+    return 0;
 }
