@@ -1,28 +1,1670 @@
-/* read_txt.c - placeholder until the plain-text reader lands. */
+/*
+ * read_txt.c - the plain-text reader (SPEC section 2).
+ *
+ * Plain text has no markup, so the reader infers what a reader of the page
+ * sees: the paid-section and page-break markers, a title, numbered
+ * headings (Chinese GB/T 9704 numbering, decimal numbering, "Chapter 3",
+ * underlined lines), run-in headings, paragraphs in the three ways text
+ * wraps them, bullet and ordered lists, links.  Nothing is ever read as
+ * Markdown or HTML.
+ *
+ * Work is linear in the input.  After decoding, one cheap statistics pass
+ * decides how the document marks paragraphs (blank lines, indents, a
+ * fixed wrap width, or one paragraph a line); then one pass builds the
+ * tree.  Decisions that depend on the next line (is "1. Scope" a heading
+ * or the first of a list? is this the title or the first line of a
+ * wrapped paragraph?) are taken when that line arrives, on a pending
+ * block, so no line is looked at more than a few times.
+ */
+#include <string.h>
+
 #include "paidoc.h"
 #include "internal.h"
+
+/* How the document marks its paragraphs (decided by the statistics). */
+enum para_mode {
+    M_LINE = 0,     /* every line is a paragraph */
+    M_BLANK,        /* hard-wrapped lines, blank lines between paragraphs */
+    M_WRAP          /* fixed-width wrap and/or indented first lines */
+};
+
+/* Heading numbering styles; levels follow their first appearance. */
+enum style {
+    S_ZH_DUN = 0,   /* 一、 */
+    S_ZH_PAREN,     /* （一） (一) */
+    S_AR_DOT,       /* 1. 1． 1、 */
+    S_AR_PAREN,     /* （1） (1) */
+    S_ZH_PART,      /* 第一部分 第一编 */
+    S_ZH_CHAPTER,   /* 第一章 */
+    S_ZH_SECTION,   /* 第一节 */
+    S_DEC1,         /* 1 引言 */
+    S_DEC2,         /* 1.1 研究背景, 2.1 Scope */
+    S_DEC3,         /* 1.1.1 */
+    S_DEC4,         /* 1.1.1.1 and deeper */
+    S_EN_PART,      /* Part II */
+    S_EN_CHAPTER,   /* Chapter 3 */
+    S_EN_SECTION,   /* Section 4 */
+    S_UNDER_EQ,     /* a line underlined with === */
+    S_UNDER_DASH,   /* a line underlined with --- */
+    S__MAX
+};
+
+/* What the start of a line looks like, before context is considered. */
+enum pat_kind {
+    PK_PROSE = 0,
+    PK_HEAD,        /* a heading numbering style (may still be prose) */
+    PK_BULLET,      /* - * • · */
+    PK_ORDERED,     /* 1) a) ① */
+    PK_RULE,        /* --- === *** ___ */
+    PK_ARTICLE      /* 第一条 */
+};
+
+struct pat {
+    enum pat_kind kind;
+    int style;              /* PK_HEAD */
+    size_t body;            /* offset of the text after the number/bullet */
+    size_t lead;            /* PK_ARTICLE: bytes of "第一条" */
+    uint32_t bullet;        /* PK_BULLET */
+    int numbering;          /* PK_ORDERED, and PK_HEAD S_AR_DOT as item */
+    int delim;
+    int number;
+    uint32_t rule;          /* PK_RULE: the repeated character */
+};
+
+/* One piece of a line between markers, with its measurements. */
+struct seg {
+    const char *s;          /* content, without indent or trailing space */
+    size_t len;
+    unsigned line;
+    unsigned width;         /* display columns of the content */
+    unsigned total;         /* columns including the indent */
+    int indented;           /* starts its line with an indent */
+};
+
+/* Markers. */
+enum marker {
+    MK_NONE = 0,
+    MK_BEGIN,
+    MK_END,
+    MK_PAGE,
+    MK_FF           /* a form feed: a page break unless nothing follows */
+};
+
+/* The block being collected, which the next line may extend or decide. */
+enum pend_kind {
+    P_NONE = 0,
+    P_PARA,         /* paragraph (or the title) */
+    P_ITEM,         /* list item of the open list */
+    P_NUMCAND       /* "1. Scope": a heading, or the first item of a list */
+};
+
+struct rd {
+    struct pd_doc *doc;
+    struct pd_diag *d;
+    struct pd_builder b;
+    /* statistics */
+    enum para_mode mode;
+    unsigned wrap_w;        /* fixed wrap width in columns, or 0 */
+    unsigned slack;         /* columns a full line may fall short of it */
+    int use_indent;         /* an indent starts a paragraph */
+    int has_eq_under;       /* some line is underlined with === */
+    /* heading levels by style, 0 = not seen yet */
+    int levels[S__MAX];
+    int next_level;
+    /* paid sections */
+    int in_paid;
+    unsigned paid_line;
+    const char *paid_spelling;
+    int title_possible;     /* no block of this input seen yet */
+    int ff_pending;         /* a form feed waits for following content */
+    unsigned ff_line;
+    /* the pending block */
+    enum pend_kind pk;
+    const char *ps;         /* its text while it is one line */
+    size_t plen;
+    struct pd_buf pbuf;     /* its text once lines were joined */
+    int joined;
+    unsigned pline;         /* first line */
+    unsigned plast;         /* last line */
+    unsigned plast_total;   /* columns of the last line, with indent */
+    unsigned pwidth;        /* columns of the first line */
+    size_t pstrong;         /* bytes of a strong lead (第一条) */
+    size_t pbody;           /* P_NUMCAND: offset of the text after "1." */
+    int pnumber;            /* P_NUMCAND: its number */
+    int ptitle;             /* may become the title */
+    int pblank;             /* P_NUMCAND: blank lines followed it */
+    /* the open list (b.cur when not NULL) */
+    struct pd_node *list;
+    enum pat_kind lkind;
+    uint32_t lbullet;
+    int lnumbering, ldelim;
+    int lblank;             /* blank lines since its last item */
+};
+
+/* Headings and titles longer than this many columns are prose. */
+#define SHORT_COLS 72u
+/* A numbered line's lead sentence longer than this is no run-in heading. */
+#define RUNIN_COLS 40u
+/* Lines shorter than this say nothing about hard wrapping. */
+#define WRAP_MIN_COLS 40u
+/* Widths above this are not counted in the histogram. */
+#define HIST_COLS 1024u
+
+/*
+ * ------------------------------------------------------------------------
+ * Characters
+ * ------------------------------------------------------------------------
+ */
+
+static uint32_t
+dec(const char *s, size_t len, size_t *i)
+{
+    return pd_utf8_decode(s, len, i);
+}
+
+/* 1 for blanks that may indent or trail a line. */
+static int
+is_blank_char(uint32_t c)
+{
+    return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0;
+}
+
+/* Value of an ASCII or full-width digit, or -1. */
+static int
+digit_val(uint32_t c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    if (c >= 0xFF10 && c <= 0xFF19)
+        return (int)(c - 0xFF10);
+    return -1;
+}
+
+/* 1 for the characters of Chinese numerals (一 … 十, 百, 千, 零, 两). */
+static int
+is_zh_numeral(uint32_t c)
+{
+    static const uint32_t nums[] = {
+        0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94, 0x516D, 0x4E03, 0x516B,
+        0x4E5D, 0x5341, 0x767E, 0x5343, 0x96F6, 0x3007, 0x4E24, 0x58F9,
+        0x8D30, 0x53C1, 0x8086, 0x4F0D, 0x9646, 0x67D2, 0x634C, 0x7396,
+        0x62FE
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(nums) / sizeof(nums[0]); i++)
+        if (nums[i] == c)
+            return 1;
+    return 0;
+}
+
+/* Closing quotes and brackets that may follow the end of a sentence. */
+static int
+is_closer(uint32_t c)
+{
+    return c == 0x201D || c == 0x2019 || c == 0x300D || c == 0x300F ||
+        c == 0xFF09 || c == ')' || c == '"' || c == '\'' || c == 0x300B;
+}
+
+/* Sentence-final punctuation. */
+static int
+is_sentence_end(uint32_t c)
+{
+    return c == 0x3002 || c == 0xFF01 || c == 0xFF1F || c == '.' ||
+        c == '!' || c == '?' || c == 0x2026;
+}
+
+/* Punctuation that ends a clause: a line ending so is no heading. */
+static int
+is_clause_end(uint32_t c)
+{
+    return c == 0xFF1B || c == ';' || c == 0xFF0C || c == ',' ||
+        c == 0x3001;
+}
+
+/* The last character of s, looking through closing quotes. */
+static uint32_t
+last_char(const char *s, size_t len)
+{
+    size_t i = len;
+    uint32_t c = 0;
+
+    while (i > 0) {
+        c = pd_utf8_decode_prev(s, &i);
+        if (!is_closer(c))
+            return c;
+    }
+    return c;
+}
+
+/* 1 when a line ending so reads as a heading: no sentence end. */
+static int
+heading_shaped(const struct seg *g)
+{
+    uint32_t c;
+
+    if (g->width > SHORT_COLS)
+        return 0;
+    c = last_char(g->s, g->len);
+    return !is_sentence_end(c) && !is_clause_end(c);
+}
+
+/* 1 when a line reads as a title: short, not a sentence nor a lead-in. */
+static int
+title_shaped(const struct seg *g)
+{
+    uint32_t c;
+
+    if (!heading_shaped(g))
+        return 0;
+    c = last_char(g->s, g->len);
+    return c != 0xFF1A && c != ':';
+}
+
+/* 1 when a line ends a sentence or clause (for the wrap statistics). */
+static int
+line_terminated(const char *s, size_t len)
+{
+    uint32_t c = last_char(s, len);
+
+    return is_sentence_end(c) || is_clause_end(c) || c == 0xFF1A ||
+        c == ':';
+}
+
+/*
+ * Display columns of s: ASCII and two-byte characters one, three- and
+ * four-byte characters (CJK) two.  Counts CJK-wide and Latin characters
+ * into *wide and *narrow when not NULL.
+ */
+static unsigned
+columns(const char *s, size_t len, size_t *wide, size_t *narrow)
+{
+    size_t i, w = 0, nw = 0, nn = 0;
+
+    for (i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c < 0x80) {
+            w++;
+            if (c > ' ')
+                nn++;
+        } else if (c >= 0xE0) {
+            w += 2;
+            nw++;
+        } else if (c >= 0xC0)
+            w++;
+    }
+    if (wide != NULL)
+        *wide += nw;
+    if (narrow != NULL)
+        *narrow += nn;
+    return w > 0xFFFFFFu ? 0xFFFFFFu : (unsigned)w;
+}
+
+/*
+ * Bytes of leading blanks of s and their columns (a tab counts four,
+ * an ideographic space two).
+ */
+static size_t
+skip_indent(const char *s, size_t len, unsigned *cols)
+{
+    size_t i = 0, j;
+    unsigned w = 0;
+
+    while (i < len) {
+        uint32_t c;
+
+        j = i;
+        c = dec(s, len, &j);
+        if (!is_blank_char(c))
+            break;
+        w += c == '\t' ? 4 : c == 0x3000 ? 2 : 1;
+        i = j;
+    }
+    if (cols != NULL)
+        *cols = w;
+    return i;
+}
+
+/* Length of s without trailing blanks. */
+static size_t
+trim_end(const char *s, size_t len)
+{
+    while (len > 0) {
+        size_t j = len;
+        uint32_t c = pd_utf8_decode_prev(s, &j);
+
+        if (!is_blank_char(c))
+            break;
+        len = j;
+    }
+    return len;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Markers
+ * ------------------------------------------------------------------------
+ */
+
+static const struct {
+    const char *text;
+    size_t len;
+    enum marker m;
+} markers[] = {
+    { "##paidbegin##", 13, MK_BEGIN },
+    { "$$paidbegin$$", 13, MK_BEGIN },
+    { "##paidend##", 11, MK_END },
+    { "$$paidend$$", 11, MK_END },
+    { "##pagebreak##", 13, MK_PAGE },
+};
+
+/*
+ * Find the first marker (or form feed) in s[from..len).  Returns its
+ * offset, or len when there is none; stores its kind, length and the
+ * index of its spelling in markers[] (-1 for a form feed).
+ */
+static size_t
+find_marker(const char *s, size_t len, size_t from, enum marker *m,
+            size_t *mlen, int *which)
+{
+    size_t i, k;
+
+    for (i = from; i < len; i++) {
+        char c = s[i];
+
+        if (c == '\f') {
+            *m = MK_FF;
+            *mlen = 1;
+            *which = -1;
+            return i;
+        }
+        if (c != '#' && c != '$')
+            continue;
+        for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
+            if (markers[k].text[0] == c && len - i >= markers[k].len &&
+                memcmp(s + i, markers[k].text, markers[k].len) == 0) {
+                *m = markers[k].m;
+                *mlen = markers[k].len;
+                *which = (int)k;
+                return i;
+            }
+        }
+    }
+    *m = MK_NONE;
+    *mlen = 0;
+    *which = -1;
+    return len;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Line patterns
+ * ------------------------------------------------------------------------
+ */
+
+/* 1 when s at *i starts with the ASCII word w followed by a space. */
+static int
+word_sp(const char *s, size_t len, size_t i, const char *w)
+{
+    size_t n = strlen(w);
+
+    return len - i > n && memcmp(s + i, w, n) == 0 && s[i + n] == ' ';
+}
+
+/* Parse an English part/chapter/section line: "Chapter 3", "Part II". */
+static int
+parse_en_heading(const char *s, size_t len, struct pat *p)
+{
+    static const struct {
+        const char *w;
+        int style;
+    } words[] = {
+        { "Chapter", S_EN_CHAPTER }, { "CHAPTER", S_EN_CHAPTER },
+        { "Part", S_EN_PART }, { "PART", S_EN_PART },
+        { "Section", S_EN_SECTION }, { "SECTION", S_EN_SECTION },
+    };
+    size_t k, i, start;
+
+    for (k = 0; k < sizeof(words) / sizeof(words[0]); k++) {
+        if (!word_sp(s, len, 0, words[k].w))
+            continue;
+        i = strlen(words[k].w) + 1;
+        start = i;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == start)
+            while (i < len && s[i] != '\0' && strchr("IVXLCDM", s[i]))
+                i++;
+        if (i == start && i < len && s[i] >= 'A' && s[i] <= 'Z')
+            i++;
+        if (i == start || i - start > 8)
+            return 0;
+        if (i < len && (s[i] == '.' || s[i] == ':'))
+            i++;
+        if (i < len && s[i] != ' ' && s[i] != '\t')
+            return 0;
+        p->kind = PK_HEAD;
+        p->style = words[k].style;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Parse what starts at s[0] after a run of Arabic digits: 1. 1) 1 引言
+ * 2.1 Scope.  i is the offset after the digits, n their value.
+ */
+static void
+parse_arabic(const char *s, size_t len, size_t i, int n, struct pat *p)
+{
+    size_t j = i, k;
+    uint32_t c = dec(s, len, &j);
+    int depth = 1;
+
+    if (c == '.' || c == 0xFF0E || c == 0x3001) {
+        size_t after = j;
+        uint32_t c2 = after < len ? dec(s, len, &after) : 0;
+
+        if (digit_val(c2) < 0 || c == 0x3001) {
+            if (j >= len)
+                return;
+            /* 1. 1． 1、 followed by text */
+            p->kind = PK_HEAD;
+            p->style = S_AR_DOT;
+            p->number = n;
+            p->numbering = PD_NUM_DECIMAL;
+            p->delim = PD_DELIM_PERIOD;
+            p->body = j + skip_indent(s + j, len - j, NULL);
+            if (p->body >= len)
+                p->kind = PK_PROSE;
+            return;
+        }
+        /* 2.1, 1.1.1: more components, then a blank */
+        k = j;
+        for (;;) {
+            size_t st = k;
+            size_t t;
+
+            while (k < len) {
+                t = k;
+                if (digit_val(dec(s, len, &t)) < 0)
+                    break;
+                k = t;
+            }
+            if (k == st)
+                return;
+            depth++;
+            if (k >= len)
+                return;
+            t = k;
+            c = dec(s, len, &t);
+            if (c == '.' || c == 0xFF0E) {
+                size_t t2 = t;
+
+                if (t < len && digit_val(dec(s, len, &t2)) >= 0) {
+                    k = t;
+                    continue;
+                }
+                k = t;          /* "1.1. Scope" */
+                if (k >= len)
+                    return;
+                t = k;
+                c = dec(s, len, &t);
+            }
+            if (!is_blank_char(c))
+                return;
+            break;
+        }
+        j = k;
+    } else if (c == ')' || c == 0xFF09) {
+        if (j >= len || (c == ')' && s[j] != ' ' && s[j] != '\t'))
+            return;
+        p->kind = PK_ORDERED;
+        p->numbering = PD_NUM_DECIMAL;
+        p->delim = PD_DELIM_PAREN;
+        p->number = n;
+        p->body = j + skip_indent(s + j, len - j, NULL);
+        if (p->body >= len)
+            p->kind = PK_PROSE;
+        return;
+    } else if (!is_blank_char(c)) {
+        return;
+    } else {
+        j = i;
+    }
+    /* "1 引言", "2.1 Scope": the text must start like a heading. */
+    k = j + skip_indent(s + j, len - j, NULL);
+    if (k >= len || k == j)
+        return;
+    {
+        size_t t = k;
+        uint32_t first = dec(s, len, &t);
+
+        if (!(first >= 'A' && first <= 'Z') && !pd_is_han(first))
+            return;
+    }
+    p->kind = PK_HEAD;
+    p->style = depth == 1 ? S_DEC1 : depth == 2 ? S_DEC2 :
+        depth == 3 ? S_DEC3 : S_DEC4;
+}
+
+/*
+ * Look at the start of a line (content without indent) and say what it
+ * could be.  Context-free and cheap: only the numbering or bullet at the
+ * start is read, except for rule lines which are read to their end.
+ */
+static void
+parse_line(const char *s, size_t len, struct pat *p)
+{
+    size_t i = 0, j, start;
+    uint32_t c;
+    int n, v;
+
+    memset(p, 0, sizeof(*p));
+    if (len == 0)
+        return;
+    c = dec(s, len, &i);
+
+    /* Rules: ---, ===, ***, ___ (spaces allowed between), ——— */
+    if (c == '-' || c == '=' || c == '*' || c == '_' || c == 0x2014 ||
+        c == 0x2500) {
+        size_t count = 1;
+
+        j = i;
+        while (j < len) {
+            size_t t = j;
+            uint32_t c2 = dec(s, len, &t);
+
+            if (c2 == c)
+                count++;
+            else if (c2 != ' ' && c2 != '\t')
+                break;
+            j = t;
+        }
+        if (j >= len && count >= (c == 0x2014 ? 6u : 3u)) {
+            p->kind = PK_RULE;
+            p->rule = c;
+            return;
+        }
+    }
+
+    /* Bullets */
+    if (((c == '-' || c == '*' || c == 0xB7) && i < len &&
+         is_blank_char(dec(s, len, &(size_t){ i }))) ||
+        c == 0x2022 || c == 0x25CF) {
+        p->kind = PK_BULLET;
+        p->bullet = c;
+        p->body = i + skip_indent(s + i, len - i, NULL);
+        if (p->body >= len)
+            p->kind = PK_PROSE;
+        return;
+    }
+
+    /* Circled numbers */
+    if (c >= 0x2460 && c <= 0x2473) {
+        p->kind = PK_ORDERED;
+        p->numbering = PD_NUM_CIRCLED;
+        p->delim = PD_DELIM_NONE;
+        p->number = (int)(c - 0x2460) + 1;
+        p->body = i + skip_indent(s + i, len - i, NULL);
+        if (p->body >= len)
+            p->kind = PK_PROSE;
+        return;
+    }
+
+    /* 第一章 第一节 第一部分 第一条 */
+    if (c == 0x7B2C) {
+        start = j = i;
+        while (j < len) {
+            size_t t = j;
+            uint32_t c2 = dec(s, len, &t);
+
+            if (!is_zh_numeral(c2) && digit_val(c2) < 0)
+                break;
+            j = t;
+        }
+        if (j > start && j - start <= 18 && j < len) {
+            size_t t = j;
+            uint32_t c2 = dec(s, len, &t);
+
+            if (c2 == 0x7AE0) {             /* 章 */
+                p->kind = PK_HEAD;
+                p->style = S_ZH_CHAPTER;
+            } else if (c2 == 0x8282) {      /* 节 */
+                p->kind = PK_HEAD;
+                p->style = S_ZH_SECTION;
+            } else if (c2 == 0x7F16 ||      /* 编 */
+                       (c2 == 0x90E8 && t < len &&
+                        dec(s, len, &(size_t){ t }) == 0x5206)) { /* 部分 */
+                p->kind = PK_HEAD;
+                p->style = S_ZH_PART;
+            } else if (c2 == 0x6761) {      /* 条 */
+                size_t t2 = t;
+
+                if (t >= len || is_blank_char(dec(s, len, &t2))) {
+                    p->kind = PK_ARTICLE;
+                    p->lead = t;
+                }
+            }
+        }
+        return;
+    }
+
+    /* （一） (一) （1） (1) */
+    if (c == 0xFF08 || c == '(') {
+        int zh = 0, ar = 0;
+
+        start = j = i;
+        while (j < len) {
+            size_t t = j;
+            uint32_t c2 = dec(s, len, &t);
+
+            if (is_zh_numeral(c2))
+                zh++;
+            else if (digit_val(c2) >= 0)
+                ar++;
+            else
+                break;
+            j = t;
+        }
+        if (j < len && (zh == 0) != (ar == 0) && zh + ar <= 6) {
+            size_t t = j;
+            uint32_t c2 = dec(s, len, &t);
+
+            if (c2 == 0xFF09 || c2 == ')') {
+                p->kind = PK_HEAD;
+                p->style = zh ? S_ZH_PAREN : S_AR_PAREN;
+                p->body = t;
+            }
+        }
+        return;
+    }
+
+    /* 一、 */
+    if (is_zh_numeral(c)) {
+        j = i;
+        n = 1;
+        while (j < len && n <= 6) {
+            size_t t = j;
+            uint32_t c2 = dec(s, len, &t);
+
+            if (c2 == 0x3001 || c2 == 0xFF0E) {
+                if (t < len) {
+                    p->kind = PK_HEAD;
+                    p->style = S_ZH_DUN;
+                    p->body = t;
+                }
+                return;
+            }
+            if (!is_zh_numeral(c2))
+                return;
+            n++;
+            j = t;
+        }
+        return;
+    }
+
+    /* Arabic numbers: 1. 1、 1) 1 引言 2.1 Scope */
+    if ((v = digit_val(c)) >= 0) {
+        int digits = 1;
+
+        n = v;
+        j = i;
+        while (j < len) {
+            size_t t = j;
+
+            v = digit_val(dec(s, len, &t));
+            if (v < 0)
+                break;
+            if (++digits > 3)
+                return;
+            n = n * 10 + v;
+            j = t;
+        }
+        if (j < len)
+            parse_arabic(s, len, j, n, p);
+        return;
+    }
+
+    /* a) A) */
+    if (((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) && len > 3 &&
+        s[1] == ')' && (s[2] == ' ' || s[2] == '\t')) {
+        p->kind = PK_ORDERED;
+        p->numbering = c >= 'a' ? PD_NUM_LOWER_ALPHA : PD_NUM_UPPER_ALPHA;
+        p->delim = PD_DELIM_PAREN;
+        p->number = (int)((c | 0x20) - 'a') + 1;
+        p->body = 2 + skip_indent(s + 2, len - 2, NULL);
+        return;
+    }
+
+    if (c == 'C' || c == 'P' || c == 'S')
+        parse_en_heading(s, len, p);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Statistics: how does this document mark its paragraphs?
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Look at every line once.  Pairs of adjacent prose lines (no blank line,
+ * marker or numbered line between) tell the story: in hard-wrapped text
+ * many of them end mid-sentence; in text copied from a PDF the first of
+ * the pair is full (at the wrap width) and the second is not indented
+ * unless a paragraph starts; in one-paragraph-a-line text neither holds.
+ */
+static void
+gather_stats(struct rd *r, const char *text, size_t n)
+{
+    unsigned hist[HIST_COLS];
+    size_t pos = 0, wide = 0, narrow = 0;
+    size_t cont = 0, unterm = 0, cont_unind = 0, cont_unind_unterm = 0;
+    size_t indented = 0, best = 0;
+    int prev_prose = 0, prev_unterm = 0, seen = 0, blank_after = 0;
+    int blank_between = 0, prev_nonblank = 0;
+    unsigned prev_total = 0, w, bw = 0;
+
+    memset(hist, 0, sizeof(hist));
+    while (pos < n) {
+        const char *nl = memchr(text + pos, '\n', n - pos);
+        size_t end = nl ? (size_t)(nl - text) : n, len, ind, mlen;
+        const char *s = text + pos;
+        enum marker m;
+        int which;
+        unsigned icols, total;
+        struct pat p;
+
+        len = trim_end(s, end - pos);
+        pos = end + 1;
+        ind = skip_indent(s, len, &icols);
+        if (ind == len) {
+            if (seen)
+                blank_after = 1;
+            prev_prose = 0;
+            prev_nonblank = 0;
+            continue;
+        }
+        if (blank_after)
+            blank_between = 1;
+        blank_after = 0;
+        seen = 1;
+        if (find_marker(s, len, 0, &m, &mlen, &which) < len) {
+            prev_prose = 0;
+            prev_nonblank = 0;
+            continue;
+        }
+        parse_line(s + ind, len - ind, &p);
+        if (p.kind == PK_RULE && p.rule == '=' && prev_nonblank)
+            r->has_eq_under = 1;
+        prev_nonblank = 1;
+        if (p.kind != PK_PROSE) {
+            prev_prose = 0;
+            continue;
+        }
+        total = icols + columns(s + ind, len - ind, &wide, &narrow);
+        if (icols >= 2)
+            indented++;
+        if (prev_prose) {
+            cont++;
+            if (prev_unterm && prev_total >= WRAP_MIN_COLS)
+                unterm++;
+            if (icols < 2) {
+                cont_unind++;
+                if (prev_unterm)
+                    cont_unind_unterm++;
+            }
+            if (prev_total < HIST_COLS)
+                hist[prev_total]++;
+        }
+        prev_prose = 1;
+        prev_total = total;
+        prev_unterm = !line_terminated(s + ind, len - ind);
+    }
+
+    r->mode = M_LINE;
+    if (blank_between && cont >= 1 && unterm * 3 >= cont) {
+        r->mode = M_BLANK;
+        return;
+    }
+    /* The fullest window of widths [w - slack, w] among first lines. */
+    r->slack = wide >= narrow ? 4 : 0;
+    for (w = WRAP_MIN_COLS / 2; w < HIST_COLS; w++) {
+        unsigned slack = r->slack ? r->slack : w / 5 + 2, k;
+        size_t in = 0;
+
+        for (k = w > slack ? w - slack : 0; k <= w; k++)
+            in += hist[k];
+        if (in >= best && in > 0) {
+            best = in;
+            bw = w;
+        }
+    }
+    if (cont >= 3 && best * 2 >= cont) {
+        r->wrap_w = bw;
+        if (r->slack == 0)
+            r->slack = bw / 5 + 2;
+    }
+    if (indented >= 2 && cont_unind >= 1 && cont_unind_unterm * 3 >= cont_unind)
+        r->use_indent = 1;
+    if (r->wrap_w || r->use_indent)
+        r->mode = M_WRAP;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Inlines
+ * ------------------------------------------------------------------------
+ */
+
+static int
+is_alnum(int c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* Characters of a URL: printable ASCII but for quotes and brackets. */
+static int
+is_url_char(unsigned char c)
+{
+    return c > ' ' && c < 0x7F && c != '<' && c != '>' && c != '"' &&
+        c != '`';
+}
+
+static int
+is_local_char(unsigned char c)
+{
+    return is_alnum(c) || c == '.' || c == '_' || c == '%' || c == '+' ||
+        c == '-';
+}
+
+/*
+ * End of the URL starting at s[i] (after "http://" or "https://"), with
+ * trailing punctuation left out.  Returns i when nothing is left.
+ */
+static size_t
+url_end(const char *s, size_t len, size_t i, size_t host)
+{
+    size_t e = host, open = 0, close = 0, k;
+
+    while (e < len && is_url_char((unsigned char)s[e]))
+        e++;
+    for (k = host; k < e; k++) {
+        if (s[k] == '(')
+            open++;
+        else if (s[k] == ')')
+            close++;
+    }
+    while (e > host) {
+        char c = s[e - 1];
+
+        if (c == ')' && close > open) {
+            close--;
+            e--;
+        } else if (strchr(".,;:!?'*_]}", c) != NULL)
+            e--;
+        else
+            break;
+    }
+    return e > host ? e : i;
+}
+
+/*
+ * An e-mail address around the '@' at s[at], not reaching back before
+ * floor.  Stores its bounds and returns 1, or returns 0.
+ */
+static int
+email_at(const char *s, size_t len, size_t at, size_t floor,
+         size_t *start, size_t *end)
+{
+    size_t b = at, e = at + 1, dot = 0, lab;
+
+    while (b > floor && is_local_char((unsigned char)s[b - 1]))
+        b--;
+    while (b < at && s[b] == '.')
+        b++;
+    if (b == at)
+        return 0;
+    while (e < len && (is_alnum((unsigned char)s[e]) || s[e] == '-' ||
+                       s[e] == '.'))
+        e++;
+    while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
+        e--;
+    for (lab = e; lab > at + 1; lab--)
+        if (s[lab - 1] == '.') {
+            dot = lab;
+            break;
+        }
+    if (dot == 0 || dot - 1 == at + 1 || e - dot < 2)
+        return 0;
+    for (lab = dot; lab < e; lab++)
+        if (!((s[lab] | 0x20) >= 'a' && (s[lab] | 0x20) <= 'z'))
+            return 0;
+    *start = b;
+    *end = e;
+    return 1;
+}
+
+/* Add a link node with visible text s[0..n) and target prefix + s. */
+static void
+add_link(struct rd *r, const char *s, size_t n, const char *prefix)
+{
+    size_t pl = strlen(prefix);
+    char *url = pd_arena_alloc(r->doc->arena, pl + n + 1);
+    struct pd_node *link;
+
+    memcpy(url, prefix, pl);
+    memcpy(url + pl, s, n);
+    url[pl + n] = '\0';
+    link = pd_push(&r->b, PD_NODE_LINK);
+    if (link == NULL) {
+        pd_add_text(&r->b, s, n);
+        return;
+    }
+    link->as.link.url = url;
+    pd_add_text(&r->b, s, n);
+    pd_pop(&r->b);
+}
+
+/*
+ * Add the inlines of a block's text to the current node: an optional
+ * strong lead, then text with URLs and e-mail addresses as links.  One
+ * pass; text runs are added whole.
+ */
+static void
+emit_inlines(struct rd *r, const char *s, size_t len, size_t strong)
+{
+    size_t i, run, st, en;
+
+    if (strong > 0 && strong <= len) {
+        if (pd_push(&r->b, PD_NODE_STRONG) != NULL) {
+            pd_add_text(&r->b, s, strong);
+            pd_pop(&r->b);
+        } else
+            pd_add_text(&r->b, s, strong);
+        s += strong;
+        len -= strong;
+    }
+    run = i = 0;
+    while (i < len) {
+        char c = s[i];
+
+        if (c == 'h' && (i == 0 || !is_alnum((unsigned char)s[i - 1]))) {
+            size_t host = 0;
+
+            if (len - i > 7 && memcmp(s + i, "http://", 7) == 0)
+                host = i + 7;
+            else if (len - i > 8 && memcmp(s + i, "https://", 8) == 0)
+                host = i + 8;
+            if (host && (en = url_end(s, len, i, host)) > i) {
+                pd_add_text(&r->b, s + run, i - run);
+                add_link(r, s + i, en - i, "");
+                i = run = en;
+                continue;
+            }
+        } else if (c == '@' && email_at(s, len, i, run, &st, &en)) {
+            pd_add_text(&r->b, s + run, st - run);
+            add_link(r, s + st, en - st, "mailto:");
+            i = run = en;
+            continue;
+        }
+        i++;
+    }
+    pd_add_text(&r->b, s + run, len - run);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Building blocks
+ * ------------------------------------------------------------------------
+ */
+
+/* Heading level of a style: the order of first appearance, at most 6. */
+static int
+level_of(struct rd *r, int style)
+{
+    if (style == S_UNDER_DASH && r->has_eq_under && !r->levels[S_UNDER_EQ])
+        r->levels[S_UNDER_EQ] = ++r->next_level;
+    if (!r->levels[style])
+        r->levels[style] = ++r->next_level;
+    return r->levels[style] > 6 ? 6 : r->levels[style];
+}
+
+/* Emit the form feed page break that waited for more content. */
+static void
+emit_ff(struct rd *r)
+{
+    if (!r->ff_pending)
+        return;
+    r->ff_pending = 0;
+    r->b.line = r->ff_line;
+    pd_add_leaf(&r->b, PD_NODE_PAGE_BREAK);
+}
+
+static void
+close_list(struct rd *r)
+{
+    if (r->list != NULL) {
+        pd_pop(&r->b);
+        r->list = NULL;
+    }
+}
+
+/*
+ * Make sure a list that items of pattern p belong to is open: keep the
+ * open one when it matches, else close it and open a new one.
+ */
+static void
+open_list(struct rd *r, const struct pat *p, unsigned line)
+{
+    struct pd_node *l;
+
+    if (r->list != NULL && r->lkind == p->kind &&
+        (p->kind == PK_BULLET ? r->lbullet == p->bullet :
+         r->lnumbering == p->numbering && r->ldelim == p->delim)) {
+        if (r->lblank)
+            r->list->as.list.tight = 0;
+        r->lblank = 0;
+        return;
+    }
+    close_list(r);
+    emit_ff(r);
+    r->b.line = line;
+    l = pd_push(&r->b, p->kind == PK_BULLET ? PD_NODE_BULLET_LIST
+                                            : PD_NODE_ORDERED_LIST);
+    if (l == NULL)
+        return;
+    if (p->kind == PK_BULLET)
+        l->as.list.bullet = p->bullet;
+    else {
+        l->as.list.start = p->number;
+        l->as.list.numbering = (uint8_t)p->numbering;
+        l->as.list.delim = (uint8_t)p->delim;
+    }
+    l->as.list.tight = 1;
+    r->list = l;
+    r->lkind = p->kind;
+    r->lbullet = p->bullet;
+    r->lnumbering = p->numbering;
+    r->ldelim = p->delim;
+    r->lblank = 0;
+}
+
+/* The pending block's text. */
+static void
+pend_text(const struct rd *r, const char **s, size_t *len)
+{
+    if (r->joined) {
+        *s = r->pbuf.data;
+        *len = r->pbuf.len;
+    } else {
+        *s = r->ps;
+        *len = r->plen;
+    }
+}
+
+/* Add a heading of the given style with text s; run_in marks a lead. */
+static void
+add_heading(struct rd *r, int style, const char *s, size_t len,
+            unsigned line, int run_in)
+{
+    struct pd_node *h;
+
+    close_list(r);
+    emit_ff(r);
+    r->b.line = line;
+    h = pd_push(&r->b, PD_NODE_HEADING);
+    if (h == NULL)
+        return;
+    h->as.heading.level = level_of(r, style);
+    h->as.heading.run_in = run_in;
+    emit_inlines(r, s, len, 0);
+    pd_pop(&r->b);
+}
+
+/* Add a block of type t (paragraph or title) holding inlines of s. */
+static void
+add_block(struct rd *r, pd_node_type t, const char *s, size_t len,
+          unsigned line, size_t strong)
+{
+    r->b.line = line;
+    if (pd_push(&r->b, t) == NULL)
+        return;
+    emit_inlines(r, s, len, strong);
+    pd_pop(&r->b);
+}
+
+/*
+ * Turn the pending block into nodes: a paragraph, the title (one short
+ * first line), a list item, or the heading a "1. Scope" candidate was.
+ */
+static void
+flush(struct rd *r)
+{
+    const char *s;
+    size_t len;
+
+    pend_text(r, &s, &len);
+    switch (r->pk) {
+    case P_NONE:
+        return;
+    case P_NUMCAND:
+        r->pk = P_NONE;
+        add_heading(r, S_AR_DOT, s, len, r->pline, 0);
+        return;
+    case P_PARA:
+        close_list(r);
+        emit_ff(r);
+        if (r->ptitle && !r->joined) {
+            char *t = pd_arena_strndup(r->doc->arena, s, len);
+
+            add_block(r, PD_NODE_TITLE, s, len, r->pline, 0);
+            pd_doc_set_meta(r->doc, "title", t);
+        } else
+            add_block(r, PD_NODE_PARAGRAPH, s, len, r->pline, r->pstrong);
+        break;
+    case P_ITEM:
+        r->b.line = r->pline;
+        if (r->list != NULL && pd_push(&r->b, PD_NODE_LIST_ITEM) != NULL) {
+            add_block(r, PD_NODE_PARAGRAPH, s, len, r->pline, 0);
+            pd_pop(&r->b);
+        } else
+            add_block(r, PD_NODE_PARAGRAPH, s, len, r->pline, 0);
+        break;
+    }
+    r->pk = P_NONE;
+    r->joined = 0;
+}
+
+/* Start a pending block of kind k with the text of g from offset off. */
+static void
+pend_start(struct rd *r, enum pend_kind k, const struct seg *g, size_t off)
+{
+    r->pk = k;
+    r->ps = g->s + off;
+    r->plen = g->len - off;
+    r->joined = 0;
+    r->pline = r->plast = g->line;
+    r->plast_total = g->total;
+    r->pwidth = g->width;
+    r->pstrong = 0;
+    r->pbody = 0;
+    r->pnumber = 0;
+    r->ptitle = 0;
+    r->pblank = 0;
+}
+
+/*
+ * Append line g to the pending block: nothing between two CJK
+ * characters, else one space.
+ */
+static void
+pend_join(struct rd *r, const struct seg *g)
+{
+    size_t i = r->joined ? r->pbuf.len : r->plen, j = 0;
+    const char *s = r->joined ? r->pbuf.data : r->ps;
+    uint32_t a, z;
+
+    if (!r->joined) {
+        pd_buf_clear(&r->pbuf);
+        pd_buf_put(&r->pbuf, r->ps, r->plen);
+        r->joined = 1;
+    }
+    a = pd_utf8_decode_prev(s, &i);
+    z = dec(g->s, g->len, &j);
+    if (!(pd_is_cjk(a) && pd_is_cjk(z)))
+        pd_buf_putc(&r->pbuf, ' ');
+    pd_buf_put(&r->pbuf, g->s, g->len);
+    r->plast = g->line;
+    r->plast_total = g->total;
+}
+
+/* 1 when line g continues the pending paragraph or item. */
+static int
+joins(const struct rd *r, const struct seg *g)
+{
+    if ((r->pk != P_PARA && r->pk != P_ITEM) || r->plast + 1 != g->line)
+        return 0;
+    switch (r->mode) {
+    case M_LINE:
+        return 0;
+    case M_BLANK:
+        return r->pk == P_PARA || g->indented;
+    case M_WRAP:
+        if (r->use_indent && g->indented)
+            return 0;
+        if (r->wrap_w && r->plast_total + r->slack < r->wrap_w)
+            return 0;
+        if (!r->wrap_w && !g->indented && r->pk == P_PARA &&
+            line_terminated(r->joined ? r->pbuf.data : r->ps,
+                            r->joined ? r->pbuf.len : r->plen) &&
+            r->plast_total < WRAP_MIN_COLS)
+            return 0;
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Find the lead sentence of a run-in heading: up to and including the
+ * first 。 ； or ： (and closing quotes right after it), from offset from.
+ * Returns the lead's length when text follows it, else 0.
+ */
+static size_t
+run_in_lead(const char *s, size_t len, size_t from)
+{
+    size_t i = from, j;
+
+    while (i < len) {
+        uint32_t c = dec(s, len, &i);
+
+        if (c == 0x3002 || c == 0xFF1B || c == 0xFF1A) {
+            while (i < len) {
+                j = i;
+                if (!is_closer(dec(s, len, &j)))
+                    break;
+                i = j;
+            }
+            j = i + skip_indent(s + i, len - i, NULL);
+            return j < len ? i : 0;
+        }
+    }
+    return 0;
+}
+
+/*
+ * A heading, run in when a lead sentence is followed by more text: the
+ * rest becomes a pending paragraph that later lines may continue.
+ */
+static void
+heading_line(struct rd *r, const struct seg *g, int style, size_t lead)
+{
+    flush(r);
+    if (lead == 0) {
+        add_heading(r, style, g->s, g->len, g->line, 0);
+        return;
+    }
+    add_heading(r, style, g->s, lead, g->line, 1);
+    pend_start(r, P_PARA, g, lead + skip_indent(g->s + lead, g->len - lead,
+                                                NULL));
+    r->pwidth = columns(r->ps, r->plen, NULL, NULL);
+}
+
+/* Start a list item with the text of g after its bullet or number. */
+static void
+item_line(struct rd *r, const struct seg *g, const struct pat *p)
+{
+    flush(r);
+    open_list(r, p, g->line);
+    pend_start(r, P_ITEM, g, p->body);
+}
+
+/* A numbered-heading style line: heading, list item or prose. */
+static int
+head_line(struct rd *r, const struct seg *g, const struct pat *p)
+{
+    size_t lead;
+
+    switch (p->style) {
+    case S_ZH_DUN:
+    case S_ZH_PAREN:
+        heading_line(r, g, p->style, run_in_lead(g->s, g->len, p->body));
+        return 1;
+    case S_AR_DOT:
+        if (r->list != NULL && r->lkind == PK_ORDERED &&
+            r->lnumbering == PD_NUM_DECIMAL && r->ldelim == PD_DELIM_PERIOD) {
+            struct pat q = *p;
+
+            q.kind = PK_ORDERED;
+            item_line(r, g, &q);
+            return 1;
+        }
+        lead = run_in_lead(g->s, g->len, p->body);
+        if (lead > 0 && columns(g->s, lead, NULL, NULL) <= RUNIN_COLS) {
+            heading_line(r, g, S_AR_DOT, lead);
+            return 1;
+        }
+        if (heading_shaped(g)) {
+            if (r->levels[S_AR_DOT]) {
+                heading_line(r, g, S_AR_DOT, 0);
+                return 1;
+            }
+            flush(r);
+            close_list(r);
+            pend_start(r, P_NUMCAND, g, 0);
+            r->pbody = p->body;
+            r->pnumber = p->number;
+            return 1;
+        }
+        {
+            struct pat q = *p;
+
+            q.kind = PK_ORDERED;
+            item_line(r, g, &q);
+        }
+        return 1;
+    case S_AR_PAREN:
+        lead = run_in_lead(g->s, g->len, p->body);
+        if (lead > 0 && columns(g->s, lead, NULL, NULL) <= RUNIN_COLS) {
+            heading_line(r, g, S_AR_PAREN, lead);
+            return 1;
+        }
+        if (heading_shaped(g)) {
+            heading_line(r, g, S_AR_PAREN, 0);
+            return 1;
+        }
+        return 0;
+    default:
+        if (heading_shaped(g)) {
+            heading_line(r, g, p->style, 0);
+            return 1;
+        }
+        return 0;
+    }
+}
+
+/* A line of ---, ===, ***: an underline, or a thematic break. */
+static void
+rule_line(struct rd *r, const struct seg *g, const struct pat *p)
+{
+    int under = p->rule == '=' || p->rule == '-';
+    const char *s;
+    size_t len;
+
+    if (under && r->pk == P_PARA && !r->joined && r->plast + 1 == g->line &&
+        r->pstrong == 0) {
+        struct seg h;
+
+        pend_text(r, &s, &len);
+        h.s = s;
+        h.len = len;
+        h.width = r->pwidth;
+        if (heading_shaped(&h)) {
+            if (r->ptitle) {
+                flush(r);
+                return;
+            }
+            r->pk = P_NONE;
+            add_heading(r, p->rule == '=' ? S_UNDER_EQ : S_UNDER_DASH, s,
+                        len, r->pline, 0);
+            return;
+        }
+    }
+    if (under && r->pk == P_NUMCAND && !r->pblank &&
+        r->plast + 1 == g->line) {
+        flush(r);
+        return;
+    }
+    flush(r);
+    close_list(r);
+    emit_ff(r);
+    r->b.line = g->line;
+    pd_add_leaf(&r->b, PD_NODE_THEMATIC_BREAK);
+}
+
+/*
+ * One non-blank piece of a line.  first: it starts the line (so its
+ * indent means something).
+ */
+static void
+segment(struct rd *r, struct seg *g)
+{
+    struct pat p;
+    int title_possible = r->title_possible;
+
+    r->title_possible = 0;
+    parse_line(g->s, g->len, &p);
+
+    /* Decide a "1. Scope" candidate: a list when "2." follows. */
+    if (r->pk == P_NUMCAND && p.kind != PK_RULE) {
+        if (p.kind == PK_HEAD && p.style == S_AR_DOT &&
+            p.number == r->pnumber + 1) {
+            struct pat q;
+
+            memset(&q, 0, sizeof(q));
+            q.kind = PK_ORDERED;
+            q.numbering = PD_NUM_DECIMAL;
+            q.delim = PD_DELIM_PERIOD;
+            q.number = r->pnumber;
+            r->pk = P_NONE;
+            open_list(r, &q, r->pline);
+            if (r->pblank && r->list != NULL)
+                r->list->as.list.tight = 0;
+            r->pk = P_ITEM;
+            r->ps += r->pbody;
+            r->plen -= r->pbody;
+        }
+        flush(r);
+    }
+
+    switch (p.kind) {
+    case PK_RULE:
+        rule_line(r, g, &p);
+        return;
+    case PK_BULLET:
+    case PK_ORDERED:
+        item_line(r, g, &p);
+        return;
+    case PK_HEAD:
+        if (head_line(r, g, &p))
+            return;
+        break;
+    case PK_ARTICLE:
+        flush(r);
+        close_list(r);
+        pend_start(r, P_PARA, g, 0);
+        r->pstrong = p.lead;
+        return;
+    case PK_PROSE:
+        break;
+    }
+    if (joins(r, g)) {
+        pend_join(r, g);
+        return;
+    }
+    flush(r);
+    close_list(r);
+    pend_start(r, P_PARA, g, 0);
+    r->ptitle = title_possible && r->doc->root->first == NULL &&
+        !r->in_paid && title_shaped(g);
+}
+
+/* A blank line. */
+static void
+blank_line(struct rd *r)
+{
+    if (r->pk == P_NUMCAND)
+        r->pblank = 1;
+    else
+        flush(r);
+    if (r->list != NULL)
+        r->lblank = 1;
+}
+
+/* A marker: ends the block before it, then takes effect. */
+static void
+marker(struct rd *r, enum marker m, int which, unsigned line)
+{
+    flush(r);
+    close_list(r);
+    r->title_possible = 0;
+    if (m != MK_FF)
+        emit_ff(r);
+    switch (m) {
+    case MK_NONE:
+        break;
+    case MK_BEGIN:
+        if (r->in_paid) {
+            pd_warn(r->d, line, "%s inside a paid section ignored "
+                    "(sections do not nest)", markers[which].text);
+            break;
+        }
+        r->b.line = line;
+        if (pd_push(&r->b, PD_NODE_PAID) != NULL) {
+            r->in_paid = 1;
+            r->paid_line = line;
+            r->paid_spelling = markers[which].text;
+        }
+        break;
+    case MK_END:
+        if (!r->in_paid) {
+            pd_warn(r->d, line, "%s outside a paid section ignored",
+                    markers[which].text);
+            break;
+        }
+        pd_pop(&r->b);
+        r->in_paid = 0;
+        break;
+    case MK_PAGE:
+        r->b.line = line;
+        pd_add_leaf(&r->b, PD_NODE_PAGE_BREAK);
+        break;
+    case MK_FF:
+        if (!r->ff_pending) {
+            r->ff_pending = 1;
+            r->ff_line = line;
+        }
+        break;
+    }
+}
+
+/* Measure and hand on a piece of a line; first: it starts the line. */
+static void
+piece(struct rd *r, const char *s, size_t len, unsigned line, int first)
+{
+    struct seg g;
+    unsigned icols = 0;
+    size_t ind;
+
+    len = trim_end(s, len);
+    ind = skip_indent(s, len, &icols);
+    if (ind == len)
+        return;
+    g.s = s + ind;
+    g.len = len - ind;
+    g.line = line;
+    g.width = columns(g.s, g.len, NULL, NULL);
+    g.indented = first && icols >= 2;
+    g.total = g.width + (first ? icols : 0);
+    emit_ff(r);
+    segment(r, &g);
+}
+
+/* One line of input: split at markers, or a blank line. */
+static void
+line_in(struct rd *r, const char *s, size_t len, unsigned line)
+{
+    size_t at = 0, pos, mlen;
+    enum marker m;
+    int which, first = 1;
+
+    len = trim_end(s, len);
+    if (skip_indent(s, len, NULL) == len) {
+        blank_line(r);
+        return;
+    }
+    for (;;) {
+        pos = find_marker(s, len, at, &m, &mlen, &which);
+        if (m == MK_NONE) {
+            piece(r, s + at, len - at, line, first);
+            return;
+        }
+        piece(r, s + at, pos - at, line, first);
+        marker(r, m, which, line);
+        first = 0;
+        at = pos + mlen;
+    }
+}
+
+/*
+ * Replace C0 control characters other than tab, line feed and form feed
+ * by U+FFFD, warning once per line.  Returns 1 when out holds the
+ * cleaned text, 0 when there was nothing to replace.
+ */
+static int
+clean_controls(const char *s, size_t n, struct pd_buf *out, struct pd_diag *d)
+{
+    size_t i, start = 0;
+    unsigned line = 1, warned = 0;
+    int any = 0;
+
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c == '\n') {
+            line++;
+            continue;
+        }
+        if (c >= 0x20 || c == '\t' || c == '\f')
+            continue;
+        if (!any) {
+            pd_buf_grow(out, n + 16);
+            any = 1;
+        }
+        pd_buf_put(out, s + start, i - start);
+        pd_buf_puts(out, "\xEF\xBF\xBD");
+        start = i + 1;
+        if (warned != line) {
+            pd_warn(d, line, "control character U+%04X replaced by U+FFFD",
+                    c);
+            warned = line;
+        }
+    }
+    if (any)
+        pd_buf_put(out, s + start, n - start);
+    return any;
+}
 
 int
 pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
             const struct pd_opts *opts, struct pd_diag *d)
 {
-    struct pd_buf text = {0};
-    struct pd_builder b;
-    size_t i, start = 0;
+    struct pd_buf text = {0}, clean = {0};
+    const char *s;
+    size_t n, pos = 0;
+    unsigned line = 1;
+    struct rd r;
 
-    if (pd_decode_text(in, len, opts->encoding, &text, d) < 0)
+    if (pd_decode_text(in, len, opts ? opts->encoding : NULL, &text, d) < 0) {
+        pd_buf_free(&text);
         return -1;
-    pd_builder_init(&b, doc);
-    for (i = 0; i <= text.len; i++) {
-        if (i == text.len || text.data[i] == '\n') {
-            if (i > start) {
-                pd_push(&b, PD_NODE_PARAGRAPH);
-                pd_add_text(&b, text.data + start, i - start);
-                pd_pop(&b);
-            }
-            start = i + 1;
-        }
     }
+    s = text.data ? text.data : "";
+    n = text.len;
+    if (clean_controls(s, n, &clean, d)) {
+        pd_buf_free(&text);
+        text = clean;
+        s = text.data;
+        n = text.len;
+    }
+
+    memset(&r, 0, sizeof(r));
+    r.doc = doc;
+    r.d = d;
+    pd_builder_init(&r.b, doc);
+    if (opts != NULL && opts->max_depth > 0)
+        r.b.max_depth = opts->max_depth;
+    r.title_possible = doc->root->first == NULL;
+    gather_stats(&r, s, n);
+
+    while (pos < n) {
+        const char *nl = memchr(s + pos, '\n', n - pos);
+        size_t end = nl ? (size_t)(nl - s) : n;
+
+        line_in(&r, s + pos, end - pos, line);
+        pos = end + 1;
+        line++;
+    }
+    flush(&r);
+    close_list(&r);
+    if (r.in_paid) {
+        pd_warn(d, r.paid_line, "%s never closed: the paid section runs to "
+                "the end of the file", r.paid_spelling);
+        pd_pop(&r.b);
+    }
+    pd_pop_all(&r.b);
+    pd_buf_free(&r.pbuf);
     pd_buf_free(&text);
     return 0;
 }
