@@ -5,6 +5,8 @@
 #   make check      install missing packages, build, run every test (also
 #                   under AddressSanitizer and UndefinedBehaviorSanitizer)
 #   make asan       build build/asan/paidoc only
+#   make check-interop  install LibreOffice, pandoc and poppler-utils if
+#                   missing, then check that they read our DOCX output
 
 CC      ?= cc
 PKGS     = libcmark libzip libxml-2.0
@@ -32,7 +34,7 @@ BUILD_DEPS = pc:libcmark:libcmark-dev pc:libzip:libzip-dev \
 TEST_DEPS  = cmd:xmllint:libxml2-utils cmd:cmark:cmark \
              cmd:python3:python3 cmd:unzip:unzip cmd:sha256sum:coreutils
 
-.PHONY: all demo check test asan deps test-deps clean
+.PHONY: all demo check test asan deps test-deps clean check-interop
 .SUFFIXES:
 
 all: build/paidoc
@@ -103,6 +105,18 @@ demo: deps
 check: test-deps
 	@$(MAKE) --no-print-directory build/paidoc build/asan/paidoc $(TEST_PROGS)
 	@sh tests/run.sh build/paidoc build/asan/paidoc
+	@if command -v soffice >/dev/null 2>&1 && command -v pandoc >/dev/null 2>&1 \
+	    && command -v pdftotext >/dev/null 2>&1; then \
+	    sh tests/docx/interop.sh build/paidoc; fi
+
+# DOCX interoperability (about 15 s): LibreOffice and pandoc read what the
+# docx writer produces.  Part of `make check` when they are installed.
+INTEROP_DEPS = cmd:soffice:libreoffice-writer-nogui cmd:pandoc:pandoc \
+               cmd:pdftotext:poppler-utils
+check-interop: test-deps
+	@sh tools/deps.sh $(INTEROP_DEPS)
+	@$(MAKE) --no-print-directory build/paidoc
+	@sh tests/docx/interop.sh build/paidoc
 
 test: build/paidoc build/asan/paidoc $(TEST_PROGS)
 	@sh tests/run.sh build/paidoc build/asan/paidoc
