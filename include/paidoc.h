@@ -453,6 +453,10 @@ struct pd_opts {
     const char *reference_doc;  /**< docx: styles from this file */
     size_t max_input;           /**< reject larger input; 0: PD_MAX_INPUT */
     int max_depth;              /**< nesting limit; 0: PD_MAX_DEPTH */
+    size_t max_part;            /**< docx: decompressed bytes of one XML
+                                     part; 0: 64 MiB */
+    size_t max_total;           /**< docx: decompressed bytes of all parts
+                                     read; 0: 256 MiB */
 };
 
 /** Default input size limit: 1 GiB. */
