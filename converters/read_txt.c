@@ -145,8 +145,13 @@ struct rd {
 #define SHORT_COLS 72u
 /* A numbered line's lead sentence longer than this is no run-in heading. */
 #define RUNIN_COLS 40u
-/* Lines shorter than this say nothing about hard wrapping. */
+/*
+ * Lines shorter than this say nothing about hard wrapping (a short
+ * unnumbered heading also ends without punctuation); Latin text wraps
+ * shorter lines than CJK text.
+ */
 #define WRAP_MIN_COLS 40u
+#define WRAP_MIN_LATIN 24u
 /* Widths above this are not counted in the histogram. */
 #define HIST_COLS 1024u
 
@@ -758,15 +763,17 @@ parse_line(const char *s, size_t len, struct pat *p)
 static void
 gather_stats(struct rd *r, const char *text, size_t n)
 {
-    unsigned hist[HIST_COLS];
-    size_t pos = 0, wide = 0, narrow = 0;
+    unsigned hist[HIST_COLS], all[HIST_COLS + 1];
+    size_t pos = 0, wide = 0, narrow = 0, prose = 0, over = 0;
     size_t cont = 0, unterm = 0, cont_unind = 0, cont_unind_unterm = 0;
     size_t indented = 0, best = 0;
-    int prev_prose = 0, prev_unterm = 0, seen = 0, blank_after = 0;
+    int prev_prose = 0, prev_unterm = 0, prev_wide = 0, seen = 0;
+    int blank_after = 0;
     int blank_between = 0, prev_nonblank = 0;
     unsigned prev_total = 0, w, bw = 0;
 
     memset(hist, 0, sizeof(hist));
+    memset(all, 0, sizeof(all));
     while (pos < n) {
         const char *nl = memchr(text + pos, '\n', n - pos);
         size_t end = nl ? (size_t)(nl - text) : n, len, ind, mlen;
@@ -806,21 +813,31 @@ gather_stats(struct rd *r, const char *text, size_t n)
         total = icols + columns(s + ind, len - ind, &wide, &narrow);
         if (icols >= 2)
             indented++;
+        prose++;
+        all[total < HIST_COLS ? total : HIST_COLS]++;
         if (prev_prose) {
+            int wrapped = prev_unterm && prev_total >=
+                (prev_wide ? WRAP_MIN_COLS : WRAP_MIN_LATIN);
+
             cont++;
-            if (prev_unterm && prev_total >= WRAP_MIN_COLS)
+            if (wrapped)
                 unterm++;
             if (icols < 2) {
                 cont_unind++;
-                if (prev_unterm)
+                if (wrapped)
                     cont_unind_unterm++;
             }
-            if (prev_total < HIST_COLS)
+            if (prev_total < HIST_COLS && prev_unterm)
                 hist[prev_total]++;
         }
         prev_prose = 1;
         prev_total = total;
         prev_unterm = !line_terminated(s + ind, len - ind);
+        {
+            size_t e = len;
+
+            prev_wide = pd_is_cjk(pd_utf8_decode_prev(s, &e));
+        }
     }
 
     r->mode = M_LINE;
@@ -828,7 +845,11 @@ gather_stats(struct rd *r, const char *text, size_t n)
         r->mode = M_BLANK;
         return;
     }
-    /* The fullest window of widths [w - slack, w] among first lines. */
+    /*
+     * A fixed wrap width: the fullest window of widths [w - slack, w]
+     * among lines that end mid-sentence and go on in the next line; few
+     * lines may be wider.
+     */
     r->slack = wide >= narrow ? 4 : 0;
     for (w = WRAP_MIN_COLS / 2; w < HIST_COLS; w++) {
         unsigned slack = r->slack ? r->slack : w / 5 + 2, k;
@@ -841,7 +862,9 @@ gather_stats(struct rd *r, const char *text, size_t n)
             bw = w;
         }
     }
-    if (cont >= 3 && best * 2 >= cont) {
+    for (w = bw + 3; w <= HIST_COLS; w++)
+        over += all[w];
+    if (best >= 3 && best * 5 >= cont * 2 && over * 10 <= prose) {
         r->wrap_w = bw;
         if (r->slack == 0)
             r->slack = bw / 5 + 2;
