@@ -13,7 +13,8 @@
  *                 otherwise h1 is level 1
  *   p, div, section, body, li, blockquote, ...   blocks; inline content
  *                 directly in a block container gets an implicit paragraph
- *   ul, ol (start, type), li, blockquote, pre (+ code.language-X), hr,
+ *   h.run-in      a run-in heading (our writer's class)
+ *   ul, ol (start, type, class circled), li, blockquote, pre (+ code.language-X), hr,
  *   hr.pagebreak, br, em/i, strong/b, code/kbd/samp/tt, a href
  *   section.paid, <paid>          paid section (top level only)
  *   div.paywall, div.alert-paid   paywall notice (text kept)
@@ -710,6 +711,12 @@ enter_list(struct html_rd *r, const xmlNode *n, int ordered,
         l->as.list.start = (int)(s < 0 ? 0 : s > 999999999 ? 999999999 : s);
     }
     v = attr(n, "type");
+    if (has_class(n, "circled")) {
+        /* Our writer's ① ② ③ lists. */
+        l->as.list.numbering = PD_NUM_CIRCLED;
+        l->as.list.delim = PD_DELIM_NONE;
+        return 1;
+    }
     if (v != NULL && strcmp(v, "a") == 0)
         l->as.list.numbering = PD_NUM_LOWER_ALPHA;
     else if (v != NULL && strcmp(v, "A") == 0)
@@ -800,6 +807,8 @@ enter_heading(struct html_rd *r, const xmlNode *n, struct frame *f)
             return enter_block(r, f);
         level -= r->shift;
         h->as.heading.level = level < 1 ? 1 : level;
+        /* Our writer's run-in headings: the paragraph after continues. */
+        h->as.heading.run_in = has_class(n, "run-in");
     }
     f->restore = h->parent;
     r->last = 0;
@@ -1231,6 +1240,49 @@ fix_utf8(const unsigned char *in, size_t len, size_t first, size_t base,
 }
 
 /*
+ * Remove <![CDATA[ ... ]]> sections from the raw bytes (outside of foreign
+ * content a browser ignores them, while libxml2 returns them as text).
+ * Without "]]>", the section ends at the next '>', as a browser's bogus
+ * comment does.  Returns 0 and copies nothing when there is none.
+ */
+static int
+strip_cdata(const unsigned char *in, size_t len, struct pd_buf *out)
+{
+    static const char open[] = "<![CDATA[";
+    size_t i = 0, copied = 0, k;
+    int found = 0;
+
+    while (i + 9 <= len) {
+        const unsigned char *lt = memchr(in + i, '<', len - i);
+
+        if (lt == NULL)
+            break;
+        i = (size_t)(lt - in);
+        if (i + 9 > len || memcmp(in + i, open, 9) != 0) {
+            i++;
+            continue;
+        }
+        found = 1;
+        pd_buf_put(out, in + copied, i - copied);
+        for (k = i + 9; k + 3 <= len; k++)
+            if (in[k] == ']' && in[k + 1] == ']' && in[k + 2] == '>')
+                break;
+        if (k + 3 <= len)
+            k += 3;
+        else {
+            const unsigned char *gt = memchr(in + i, '>', len - i);
+
+            k = gt ? (size_t)(gt - in) + 1 : len;
+        }
+        i = copied = k;
+    }
+    if (!found)
+        return 0;
+    pd_buf_put(out, in + copied, len - copied);
+    return 1;
+}
+
+/*
  * Cut start tags with more than MAX_ATTRS attributes down to MAX_ATTRS
  * (libxml2 checks every attribute against every earlier one).  A cheap
  * scan that knows quotes, comments and tag boundaries; when no tag is that
@@ -1315,7 +1367,7 @@ int
 pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
              const struct pd_opts *opts, struct pd_diag *d)
 {
-    struct pd_buf fixed = {0}, capped = {0};
+    struct pd_buf fixed = {0}, capped = {0}, nocdata = {0};
     const unsigned char *p = in;
     const char *enc = "UTF-8";
     size_t n = len, base = 0, bad;
@@ -1357,6 +1409,10 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
             }
             options |= HTML_PARSE_IGNORE_ENC;
         }
+        if (strip_cdata(p, n, &nocdata)) {
+            p = (const unsigned char *)nocdata.data;
+            n = nocdata.len;
+        }
         if (cap_attributes(p, n, &capped, d)) {
             p = (const unsigned char *)capped.data;
             n = capped.len;
@@ -1367,6 +1423,7 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
     if (ctxt == NULL) {
         pd_buf_free(&fixed);
         pd_buf_free(&capped);
+        pd_buf_free(&nocdata);
         return pd_error(d, PD_ERR_INTERNAL, 0, "libxml2: out of memory");
     }
     hdoc = htmlCtxtReadMemory(ctxt, (const char *)p, (int)n, "input.html",
@@ -1379,6 +1436,7 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
                 "limit): the rest of the page is lost");
     pd_buf_free(&fixed);
     pd_buf_free(&capped);
+    pd_buf_free(&nocdata);
     if (hdoc == NULL) {
         htmlFreeParserCtxt(ctxt);
         if (len == 0 || n == 0)
