@@ -511,12 +511,16 @@ main(int argc, char **argv)
                         diag.msg);
             else
                 fprintf(stderr, "paidoc: %s: %s\n", name, diag.msg);
+            pd_buf_free(&in);
+            pd_doc_free(doc);
             return diag.status ? diag.status : PD_ERR_INTERNAL;
         }
         if (strict && diag.nwarn > 0) {
             fprintf(stderr, "paidoc: %s: %u warning%s treated as error%s "
                     "(--strict); nothing written\n", name, diag.nwarn,
                     diag.nwarn == 1 ? "" : "s", diag.nwarn == 1 ? "" : "s");
+            pd_buf_free(&in);
+            pd_doc_free(doc);
             return PD_ERR_DATA;
         }
     }
