@@ -1,13 +1,946 @@
-/* read_md.c - placeholder until the md reader lands. */
+/*
+ * read_md.c - CommonMark in, through cmark.
+ *
+ * Three stages:
+ *  1. The bytes are decoded like text (pd_decode_text: BOM, UTF-16,
+ *     GB18030, CRLF) and checked to be UTF-8.
+ *  2. A linear pre-scan measures how deeply block quotes and list items
+ *     nest and cuts the container markers beyond MD_NEST_LIMIT out of the
+ *     lines, with one warning.  cmark 0.30.2 (Debian 12) is quadratic in
+ *     that depth: `>` x 100k before a long paragraph takes 20 s, `- ` x 30k
+ *     before text as long.  After the cut it parses the same text, flatter.
+ *  3. cmark parses the text; its tree is walked with cmark_iter (no
+ *     recursion) and rebuilt through the builder.
+ *
+ * Mapping:
+ *  - Headings: the md writer writes the title as `#` and heading level n
+ *    as n+1 `#`s.  So when the first block is a level-1 heading and no
+ *    other level-1 heading exists (and the document is still empty), that
+ *    heading is the title (and the "title" metadata) and `##` is level 1;
+ *    otherwise `#` is level 1.
+ *  - Soft breaks: a space, except between two CJK characters.
+ *  - Images: a link to the image whose text is the alt text (a plain text
+ *    when already inside a link).
+ *  - Raw HTML (blocks and inlines): RAW_BLOCK / RAW_INLINE of format
+ *    "html" with --unsafe; otherwise dropped, as cmark's safe renderer
+ *    does, with one warning that counts them.
+ *  - Paid markers (`##paidbegin##`, `$$paidbegin$$`, `##paidend##`,
+ *    `$$paidend$$`, `##pagebreak##`) in the text of a top-level paragraph
+ *    split it there and open or close a paid section or add a page break.
+ *    The md writer puts them in paragraphs of their own; a marker at the
+ *    start, the end or inside a line is honoured too, so that paid text
+ *    never leaks.  The fail-closed rules are those of the text format
+ *    (SPEC section 2).  Sections are top-level only: a marker in a list, a
+ *    quote, a heading or inside emphasis stays text, with a warning.
+ *  - Depth: block containers are opened only while there is room left
+ *    for a paragraph and an inline below them (opts->max_depth); beyond
+ *    that their content is added to the enclosing block, with one
+ *    warning.  No text is ever dropped.
+ */
+#include <string.h>
+
+#include <cmark.h>
+
 #include "paidoc.h"
+#include "internal.h"
+
+/** Container nesting kept by the pre-scan; deeper markers are cut. */
+#define MD_NEST_LIMIT 100
+
+/*
+ * ------------------------------------------------------------------------
+ * Pre-scan: bound the nesting of block containers
+ * ------------------------------------------------------------------------
+ */
+
+/* One open container of the pre-scan's model. */
+struct md_cont {
+    int quote;          /* 1: block quote, 0: list item */
+    int width;          /* list item: columns its content is indented */
+};
+
+/* State of the pre-scan. */
+struct md_scan {
+    struct md_cont st[MD_NEST_LIMIT];
+    int n;              /* open containers */
+    int limit;          /* at most this many */
+    int overflow;       /* markers were cut below the deepest container */
+    int fence;          /* a fenced code block is open */
+    int fence_depth;    /* containers around it */
+    char fence_ch;
+    size_t fence_len;
+    unsigned cut_line;  /* first line with a cut, 0 if none */
+    size_t copied;      /* input bytes already copied to out */
+};
+
+/* Column after c at column col (tab stops every 4). */
+static int
+next_col(char c, int col)
+{
+    return c == '\t' ? col + 4 - col % 4 : col + 1;
+}
+
+/*
+ * 1 when s[q..e) is a thematic break of character ch: at least three ch
+ * with only spaces and tabs between and after.  lastbad and third are
+ * per-line precomputations (see line_breaks) so this is O(1).
+ */
+static int
+is_break_at(const char *s, size_t q, size_t e, const long lastbad[3],
+            const long third[3])
+{
+    static const char chars[3] = { '-', '*', '_' };
+    int k;
+
+    (void)e;
+    for (k = 0; k < 3; k++)
+        if (s[q] == chars[k])
+            return (long)q > lastbad[k] && third[k] >= 0 &&
+                (long)q <= third[k];
+    return 0;
+}
+
+/*
+ * For the line s[p..e): for each of - * _ the last position of a byte
+ * that is neither that character nor a space or tab (-1 if none), and the
+ * position of the third-last occurrence of the character (-1 if fewer).
+ */
+static void
+line_breaks(const char *s, size_t p, size_t e, long lastbad[3], long third[3])
+{
+    static const char chars[3] = { '-', '*', '_' };
+    int k, seen[3] = { 0, 0, 0 };
+    size_t i;
+
+    for (k = 0; k < 3; k++)
+        lastbad[k] = third[k] = -1;
+    for (i = e; i > p; i--) {
+        char c = s[i - 1];
+
+        for (k = 0; k < 3; k++) {
+            if (c == chars[k]) {
+                if (++seen[k] == 3)
+                    third[k] = (long)(i - 1);
+            } else if (c != ' ' && c != '\t' && lastbad[k] < 0)
+                lastbad[k] = (long)(i - 1);
+        }
+        if (lastbad[0] >= 0 && lastbad[1] >= 0 && lastbad[2] >= 0)
+            break;
+    }
+}
+
+/*
+ * A list marker at s[q..e): `-`, `+`, `*` or 1-9 digits and `.` or `)`,
+ * followed by a space, a tab or the end of the line.  Returns its length
+ * in bytes, 0 when there is none.
+ */
+static size_t
+list_marker(const char *s, size_t q, size_t e)
+{
+    size_t m = q;
+
+    if (s[q] == '-' || s[q] == '+' || s[q] == '*') {
+        m = q + 1;
+    } else {
+        while (m < e && m - q < 10 && s[m] >= '0' && s[m] <= '9')
+            m++;
+        if (m == q || m - q > 9 || m >= e || (s[m] != '.' && s[m] != ')'))
+            return 0;
+        m++;
+    }
+    if (m < e && s[m] != ' ' && s[m] != '\t')
+        return 0;
+    return m - q;
+}
+
+/* Copy the input up to `from`, skip it to `to`: cut s[from..to). */
+static void
+cut(struct md_scan *sc, const char *s, size_t from, size_t to,
+    struct pd_buf *out, unsigned line)
+{
+    if (to <= from)
+        return;
+    pd_buf_put(out, s + sc->copied, from - sc->copied);
+    sc->copied = to;
+    if (sc->cut_line == 0)
+        sc->cut_line = line;
+}
+
+/*
+ * Scan one line s[p..e) (without its LF), update the model, and cut the
+ * container markers beyond the limit.  The model follows CommonMark's
+ * block structure closely enough to bound depth: quotes continue with
+ * `>`, list items with their content indent or a blank line, fenced code
+ * hides markers; lazy continuation lines close containers early, which
+ * can only lower the count.  O(line length + limit).
+ */
+static void
+scan_line(struct md_scan *sc, const char *s, size_t p, size_t e,
+          struct pd_buf *out, unsigned line)
+{
+    long lastbad[3], third[3];
+    int have_breaks = 0, i, col = 0, c;
+    size_t q, cut_from = e + 1, blank;
+
+    for (blank = p; blank < e && (s[blank] == ' ' || s[blank] == '\t');)
+        blank++;
+    blank = blank == e;
+    /* Continue the open containers. */
+    for (i = 0; i < sc->n; i++) {
+        if (sc->st[i].quote) {
+            for (q = p, c = col; q < e && s[q] == ' ' && c - col < 3; q++)
+                c++;
+            if (q >= e || s[q] != '>')
+                break;
+            q++;
+            c++;
+            if (q < e && (s[q] == ' ' || s[q] == '\t')) {
+                c = next_col(s[q], c);
+                q++;
+            }
+            p = q;
+            col = c;
+        } else if (!blank) {
+            for (q = p, c = col; q < e && (s[q] == ' ' || s[q] == '\t') &&
+                 c - col < sc->st[i].width; q++)
+                c = next_col(s[q], c);
+            if (c - col < sc->st[i].width)
+                break;
+            p = q;
+            col = c;
+        }
+    }
+    if (sc->fence) {
+        if (i >= sc->fence_depth) {
+            /* Inside the code: only look for the closing fence. */
+            size_t k;
+
+            for (q = p, c = 0; q < e && s[q] == ' ' && c < 3; q++)
+                c++;
+            for (k = 0; q + k < e && s[q + k] == sc->fence_ch; k++)
+                ;
+            if (k >= sc->fence_len) {
+                for (q += k; q < e && (s[q] == ' ' || s[q] == '\t'); q++)
+                    ;
+                if (q == e)
+                    sc->fence = 0;
+            }
+            return;
+        }
+        sc->fence = 0;
+    }
+    sc->n = i;
+    if (sc->n < sc->limit)
+        sc->overflow = 0;
+    if (sc->overflow) {
+        /* Below cut markers: indentation would make code; drop it. */
+        for (q = p; q < e && (s[q] == ' ' || s[q] == '\t'); q++)
+            col = next_col(s[q], col);
+        if (q > p)
+            cut_from = p;
+        p = q;
+    }
+    /* Open new containers. */
+    for (;;) {
+        size_t m;
+        int c0 = col, quote;
+        struct md_cont nc;
+
+        for (q = p, c = col; q < e && (s[q] == ' ' || s[q] == '\t'); q++)
+            c = next_col(s[q], c);
+        if (q >= e || (c - c0 >= 4 && !sc->overflow))
+            break;
+        if (s[q] == '-' || s[q] == '*' || s[q] == '_') {
+            if (!have_breaks) {
+                line_breaks(s, p, e, lastbad, third);
+                have_breaks = 1;
+            }
+            if (is_break_at(s, q, e, lastbad, third))
+                break;
+        }
+        quote = s[q] == '>';
+        if (quote) {
+            q++;
+            c++;
+            if (q < e && (s[q] == ' ' || s[q] == '\t')) {
+                c = next_col(s[q], c);
+                q++;
+            }
+            nc.quote = 1;
+            nc.width = 0;
+        } else if ((m = list_marker(s, q, e)) != 0) {
+            size_t k;
+            int sp;
+
+            q += m;
+            c += (int)m;
+            for (k = q, sp = c; k < e && (s[k] == ' ' || s[k] == '\t') &&
+                 sp - c < 5; k++)
+                sp = next_col(s[k], sp);
+            if (k >= e || sp - c >= 5) {
+                /* Blank item or indented code: content after one space. */
+                sp = c + 1;
+                if (q < e)
+                    q++;
+            } else
+                q = k;
+            nc.quote = 0;
+            nc.width = sp - c0;
+            c = sp;
+        } else
+            break;
+        if (sc->n >= sc->limit) {
+            if (cut_from > e)
+                cut_from = p;
+            sc->overflow = 1;
+            /* Also what follows the cut marker, up to the content. */
+            while (q < e && (s[q] == ' ' || s[q] == '\t'))
+                c = next_col(s[q++], c);
+        } else
+            sc->st[sc->n++] = nc;
+        p = q;
+        col = c;
+    }
+    if (cut_from <= e)
+        cut(sc, s, cut_from, p, out, line);
+    /* A fence opening: remember it so that its lines stay as they are. */
+    for (q = p, c = 0; q < e && s[q] == ' ' && c < 3; q++)
+        c++;
+    if (q + 3 <= e && (s[q] == '`' || s[q] == '~') && s[q + 1] == s[q] &&
+        s[q + 2] == s[q]) {
+        size_t k;
+
+        for (k = 0; q + k < e && s[q + k] == s[q]; k++)
+            ;
+        if (s[q] == '~' || memchr(s + q + k, '`', e - q - k) == NULL) {
+            sc->fence = 1;
+            sc->fence_depth = sc->n;
+            sc->fence_ch = s[q];
+            sc->fence_len = k;
+        }
+    }
+}
+
+/*
+ * Run the pre-scan over text.  When it cut anything, out holds the new
+ * text and the first line with a cut is returned; else out is untouched
+ * and 0 is returned.
+ */
+static unsigned
+flatten_nesting(const char *s, size_t len, int limit, struct pd_buf *out)
+{
+    struct md_scan sc;
+    size_t p = 0, e;
+    unsigned line = 1;
+
+    memset(&sc, 0, sizeof(sc));
+    sc.limit = limit < MD_NEST_LIMIT ? limit : MD_NEST_LIMIT;
+    while (p < len) {
+        const char *nl = memchr(s + p, '\n', len - p);
+
+        e = nl ? (size_t)(nl - s) : len;
+        scan_line(&sc, s, p, e, out, line);
+        p = e + 1;
+        line++;
+    }
+    if (sc.cut_line == 0)
+        return 0;
+    pd_buf_put(out, s + sc.copied, len - sc.copied);
+    return sc.cut_line;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Building the tree from cmark's
+ * ------------------------------------------------------------------------
+ */
+
+/* Marks cmark nodes for which a container was pushed (user data). */
+static char pushed_tag;
+
+/* The reader's state during the walk. */
+struct md_rd {
+    struct pd_doc *doc;
+    struct pd_builder b;
+    struct pd_diag *d;
+    const struct pd_opts *opts;
+    const char *src;            /* the text cmark parsed */
+    size_t src_len;
+    unsigned cur_line;          /* line cursor into src for bullets */
+    size_t cur_off;
+    cmark_node *title;          /* the heading that is the title */
+    int shift;                  /* subtract from heading levels */
+    cmark_node *para;           /* the cmark paragraph being read */
+    int para_top;               /* it is a top-level paragraph */
+    int para_open;              /* our paragraph for it is pushed */
+    unsigned line;              /* input line of the next content */
+    int space;                  /* a soft break waits to become a space */
+    uint32_t last;              /* last character added in this block */
+    int paid;                   /* a paid section is open */
+    unsigned paid_line;         /* where it opened */
+    int warned_depth;
+    unsigned nhtml;             /* raw HTML dropped */
+    unsigned html_line;         /* first of them */
+};
+
+/* The paid markers and what they do. */
+enum { MK_BEGIN, MK_END, MK_PAGEBREAK };
+static const struct {
+    const char *s;
+    size_t len;
+    int what;
+} markers[] = {
+    { "##paidbegin##", 13, MK_BEGIN },
+    { "$$paidbegin$$", 13, MK_BEGIN },
+    { "##paidend##", 11, MK_END },
+    { "$$paidend$$", 11, MK_END },
+    { "##pagebreak##", 13, MK_PAGEBREAK },
+};
+
+/*
+ * The first marker in s[from..len): returns its offset (len if none) and
+ * stores its index in markers[] in *which.
+ */
+static size_t
+find_marker(const char *s, size_t from, size_t len, int *which)
+{
+    size_t i, k;
+
+    for (i = from; i < len; i++) {
+        if (s[i] != '#' && s[i] != '$')
+            continue;
+        for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
+            if (len - i >= markers[k].len &&
+                memcmp(s + i, markers[k].s, markers[k].len) == 0) {
+                *which = (int)k;
+                return i;
+            }
+        }
+    }
+    return len;
+}
+
+/* Warn once that nesting was flattened. */
+static void
+warn_depth(struct md_rd *r)
+{
+    if (r->warned_depth)
+        return;
+    r->warned_depth = 1;
+    pd_warn(r->d, r->line, "nesting deeper than %d levels flattened",
+            r->b.max_depth);
+}
+
+/*
+ * Push a container for cmark node n and tag n so that its EXIT pops it.
+ * Block containers need `room` more levels below them (a list needs an
+ * item, a paragraph and an inline); when there is no room, or the type
+ * may not go here, nothing is pushed and n's content goes to the current
+ * node.  Returns the new node or NULL.
+ */
+static struct pd_node *
+push_for(struct md_rd *r, cmark_node *n, pd_node_type type, int room)
+{
+    struct pd_node *p = NULL;
+
+    if (r->b.depth + room < r->b.max_depth)
+        p = pd_push(&r->b, type);
+    if (p != NULL)
+        cmark_node_set_user_data(n, &pushed_tag);
+    else if (r->b.depth + room >= r->b.max_depth)
+        warn_depth(r);
+    return p;
+}
+
+/* Open our paragraph for the current cmark paragraph, if not yet open. */
+static void
+open_para(struct md_rd *r)
+{
+    if (r->para == NULL || r->para_open)
+        return;
+    r->b.line = r->line;
+    if (pd_push(&r->b, PD_NODE_PARAGRAPH) != NULL)
+        r->para_open = 1;
+    else
+        warn_depth(r);
+}
+
+/* Before any inline content: open the paragraph, emit a pending space. */
+static void
+before_inline(struct md_rd *r)
+{
+    open_para(r);
+    r->b.line = r->line;
+    if (r->space) {
+        r->space = 0;
+        pd_add_text(&r->b, " ", 1);
+        r->last = ' ';
+    }
+}
+
+/* Add text s[0..len) and remember its last character. */
+static void
+add_text(struct md_rd *r, const char *s, size_t len)
+{
+    size_t i = len;
+
+    if (len == 0)
+        return;
+    before_inline(r);
+    pd_add_text(&r->b, s, len);
+    r->last = pd_utf8_decode_prev(s, &i);
+}
+
+/* Close our paragraph (before a marker), keeping the cmark one open. */
+static void
+close_para(struct md_rd *r)
+{
+    if (r->para_open) {
+        pd_pop(&r->b);
+        r->para_open = 0;
+    }
+    r->space = 0;
+    r->last = 0;
+}
+
+/* Carry out marker k at the top level. */
+static void
+apply_marker(struct md_rd *r, int k)
+{
+    r->b.line = r->line;
+    switch (markers[k].what) {
+    case MK_BEGIN:
+        if (r->paid) {
+            pd_warn(r->d, r->line, "%s inside a paid section ignored",
+                    markers[k].s);
+        } else if (pd_push(&r->b, PD_NODE_PAID) != NULL) {
+            r->paid = 1;
+            r->paid_line = r->line;
+        }
+        break;
+    case MK_END:
+        if (!r->paid) {
+            pd_warn(r->d, r->line, "%s outside a paid section ignored",
+                    markers[k].s);
+        } else {
+            pd_pop(&r->b);
+            r->paid = 0;
+        }
+        break;
+    case MK_PAGEBREAK:
+        pd_add_leaf(&r->b, PD_NODE_PAGE_BREAK);
+        break;
+    }
+}
+
+/*
+ * A cmark TEXT node.  Directly in a top-level paragraph, paid markers in
+ * it split the paragraph; elsewhere they stay text with a warning.
+ */
+static void
+on_text(struct md_rd *r, cmark_node *n)
+{
+    const char *s = cmark_node_get_literal(n);
+    size_t len = s ? strlen(s) : 0, start = 0, at, end;
+    int k;
+
+    if (len == 0)
+        return;
+    at = find_marker(s, 0, len, &k);
+    if (at == len) {
+        add_text(r, s, len);
+        return;
+    }
+    if (!r->para_top ||
+        cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_PARAGRAPH) {
+        pd_warn(r->d, r->line, "%s kept as text: paid markers count only "
+                "in top-level paragraphs", markers[k].s);
+        add_text(r, s, len);
+        return;
+    }
+    while (at < len) {
+        for (end = at; end > start && (s[end - 1] == ' ' ||
+                                       s[end - 1] == '\t'); end--)
+            ;
+        add_text(r, s + start, end - start);
+        close_para(r);
+        apply_marker(r, k);
+        start = at + markers[k].len;
+        while (start < len && (s[start] == ' ' || s[start] == '\t'))
+            start++;
+        at = find_marker(s, start, len, &k);
+    }
+    add_text(r, s + start, len - start);
+}
+
+/*
+ * The first character of the inline content after cmark node n (looking
+ * into emphasis and links), or 0.  Each node is looked at by at most one
+ * soft break, so this stays linear.
+ */
+static uint32_t
+next_char(cmark_node *n)
+{
+    const char *s;
+    size_t i = 0;
+
+    n = cmark_node_next(n);
+    while (n != NULL) {
+        switch (cmark_node_get_type(n)) {
+        case CMARK_NODE_TEXT:
+        case CMARK_NODE_CODE:
+            s = cmark_node_get_literal(n);
+            if (s == NULL || *s == '\0')
+                return 0;
+            return pd_utf8_decode(s, strlen(s), &i);
+        case CMARK_NODE_EMPH:
+        case CMARK_NODE_STRONG:
+        case CMARK_NODE_LINK:
+        case CMARK_NODE_IMAGE:
+            n = cmark_node_first_child(n);
+            break;
+        default:
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/*
+ * The character a list's marker starts with, read from the source at the
+ * list's start position: '-', '+' or '*'.  The cursor only moves forward
+ * because lists come in source order.
+ */
+static uint32_t
+bullet_char(struct md_rd *r, cmark_node *n)
+{
+    unsigned line = (unsigned)cmark_node_get_start_line(n);
+    int col = cmark_node_get_start_column(n);
+    size_t off;
+    const char *nl;
+
+    if (line < r->cur_line) {
+        r->cur_line = 1;
+        r->cur_off = 0;
+    }
+    while (r->cur_line < line && r->cur_off < r->src_len) {
+        nl = memchr(r->src + r->cur_off, '\n', r->src_len - r->cur_off);
+        if (nl == NULL)
+            break;
+        r->cur_off = (size_t)(nl - r->src) + 1;
+        r->cur_line++;
+    }
+    /* The column is 1-based in bytes; skip indentation cmark counted. */
+    for (off = r->cur_off + (col > 0 ? (size_t)col - 1 : 0);
+         off < r->src_len && r->src[off] != '\n'; off++) {
+        if (r->src[off] == '-' || r->src[off] == '+' || r->src[off] == '*')
+            return (uint32_t)r->src[off];
+        if (r->src[off] != ' ' && r->src[off] != '\t' && r->src[off] != '>')
+            break;
+    }
+    return '-';
+}
+
+/* Raw HTML: a raw node with --unsafe, else counted and dropped. */
+static void
+on_html(struct md_rd *r, cmark_node *n, pd_node_type type)
+{
+    const char *s = cmark_node_get_literal(n);
+    struct pd_node *p;
+
+    if (!r->opts->unsafe) {
+        if (r->nhtml++ == 0)
+            r->html_line = r->line;
+        return;
+    }
+    if (type == PD_NODE_RAW_INLINE)
+        before_inline(r);
+    r->b.line = r->line;
+    p = pd_add_leaf(&r->b, type);
+    if (p == NULL)
+        return;
+    p->text = pd_arena_strdup(r->doc->arena, s ? s : "");
+    p->len = strlen(p->text);
+    p->as.raw.format = "html";
+    r->last = 0;
+}
+
+/*
+ * Decide the heading mapping: the title is the first block when it is a
+ * level-1 heading, no other level-1 heading exists and the document we
+ * append to is still empty.
+ */
+static void
+find_title(struct md_rd *r, cmark_node *root)
+{
+    cmark_node *first = cmark_node_first_child(root), *n;
+    cmark_iter *it;
+    cmark_event_type ev;
+    int h1 = 0;
+
+    r->title = NULL;
+    r->shift = 0;
+    if (first == NULL || cmark_node_get_type(first) != CMARK_NODE_HEADING ||
+        cmark_node_get_heading_level(first) != 1 ||
+        r->doc->root->first != NULL)
+        return;
+    it = cmark_iter_new(root);
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        n = cmark_iter_get_node(it);
+        if (ev == CMARK_EVENT_ENTER &&
+            cmark_node_get_type(n) == CMARK_NODE_HEADING &&
+            cmark_node_get_heading_level(n) == 1)
+            h1++;
+    }
+    cmark_iter_free(it);
+    if (h1 == 1) {
+        r->title = first;
+        r->shift = 1;
+    }
+}
+
+/* ENTER of a block node. */
+static void
+enter_block(struct md_rd *r, cmark_node *n, cmark_node_type t)
+{
+    struct pd_node *p;
+    const char *s;
+
+    r->line = (unsigned)cmark_node_get_start_line(n);
+    r->b.line = r->line;
+    r->last = 0;
+    r->space = 0;
+    switch (t) {
+    case CMARK_NODE_BLOCK_QUOTE:
+        push_for(r, n, PD_NODE_BLOCK_QUOTE, 2);
+        break;
+    case CMARK_NODE_LIST:
+        if (cmark_node_get_list_type(n) == CMARK_ORDERED_LIST) {
+            p = push_for(r, n, PD_NODE_ORDERED_LIST, 3);
+            if (p != NULL) {
+                p->as.list.start = cmark_node_get_list_start(n);
+                p->as.list.numbering = PD_NUM_DECIMAL;
+                p->as.list.delim =
+                    cmark_node_get_list_delim(n) == CMARK_PAREN_DELIM ?
+                    PD_DELIM_PAREN : PD_DELIM_PERIOD;
+            }
+        } else {
+            p = push_for(r, n, PD_NODE_BULLET_LIST, 3);
+            if (p != NULL)
+                p->as.list.bullet = bullet_char(r, n);
+        }
+        if (p != NULL)
+            p->as.list.tight = cmark_node_get_list_tight(n) != 0;
+        break;
+    case CMARK_NODE_ITEM:
+        /* Only inside a list we pushed (else the content goes up). */
+        if (cmark_node_get_user_data(cmark_node_parent(n)) == &pushed_tag)
+            push_for(r, n, PD_NODE_LIST_ITEM, 0);
+        break;
+    case CMARK_NODE_PARAGRAPH:
+        r->para = n;
+        r->para_open = 0;
+        r->para_top = cmark_node_get_type(cmark_node_parent(n)) ==
+            CMARK_NODE_DOCUMENT;
+        break;
+    case CMARK_NODE_HEADING:
+        if (n == r->title) {
+            p = push_for(r, n, PD_NODE_TITLE, 0);
+        } else {
+            int level = cmark_node_get_heading_level(n) - r->shift;
+
+            p = push_for(r, n, PD_NODE_HEADING, 0);
+            if (p != NULL)
+                p->as.heading.level = level < 1 ? 1 : level;
+        }
+        break;
+    case CMARK_NODE_CODE_BLOCK:
+        p = pd_add_leaf(&r->b, PD_NODE_CODE_BLOCK);
+        if (p != NULL) {
+            s = cmark_node_get_literal(n);
+            p->text = pd_arena_strdup(r->doc->arena, s ? s : "");
+            p->len = strlen(p->text);
+            s = cmark_node_get_fence_info(n);
+            if (s != NULL && *s != '\0')
+                p->as.code.info = pd_arena_strdup(r->doc->arena, s);
+        }
+        break;
+    case CMARK_NODE_HTML_BLOCK:
+        on_html(r, n, PD_NODE_RAW_BLOCK);
+        break;
+    case CMARK_NODE_THEMATIC_BREAK:
+        pd_add_leaf(&r->b, PD_NODE_THEMATIC_BREAK);
+        break;
+    default:
+        /* The document and custom blocks are transparent. */
+        break;
+    }
+}
+
+/* ENTER of an inline node. */
+static void
+enter_inline(struct md_rd *r, cmark_node *n, cmark_node_type t)
+{
+    struct pd_node *p;
+    const char *s;
+
+    switch (t) {
+    case CMARK_NODE_TEXT:
+        on_text(r, n);
+        break;
+    case CMARK_NODE_SOFTBREAK:
+        /* A space, except between two CJK characters. */
+        r->space = !(r->last != 0 && pd_is_cjk(r->last) &&
+                     pd_is_cjk(next_char(n)));
+        r->line++;
+        break;
+    case CMARK_NODE_LINEBREAK:
+        before_inline(r);
+        pd_add_leaf(&r->b, PD_NODE_LINE_BREAK);
+        r->last = 0;
+        r->line++;
+        break;
+    case CMARK_NODE_CODE:
+        before_inline(r);
+        p = pd_add_leaf(&r->b, PD_NODE_CODE);
+        if (p != NULL) {
+            s = cmark_node_get_literal(n);
+            p->text = pd_arena_strdup(r->doc->arena, s ? s : "");
+            p->len = strlen(p->text);
+            if (p->len > 0) {
+                size_t i = p->len;
+
+                r->last = pd_utf8_decode_prev(p->text, &i);
+            }
+        }
+        break;
+    case CMARK_NODE_HTML_INLINE:
+        on_html(r, n, PD_NODE_RAW_INLINE);
+        break;
+    case CMARK_NODE_EMPH:
+    case CMARK_NODE_STRONG:
+        before_inline(r);
+        push_for(r, n, t == CMARK_NODE_EMPH ? PD_NODE_EMPH : PD_NODE_STRONG,
+                 0);
+        break;
+    case CMARK_NODE_LINK:
+    case CMARK_NODE_IMAGE:
+        before_inline(r);
+        /* A link in a link (an image in a link) keeps only its text. */
+        if (!pd_can_contain(r->b.cur->type, PD_NODE_LINK))
+            break;
+        p = push_for(r, n, PD_NODE_LINK, 0);
+        if (p != NULL) {
+            s = cmark_node_get_url(n);
+            p->as.link.url = pd_arena_strdup(r->doc->arena, s ? s : "");
+            s = cmark_node_get_title(n);
+            if (s != NULL && *s != '\0')
+                p->as.link.title = pd_arena_strdup(r->doc->arena, s);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Walk cmark's tree and build ours. */
+static void
+walk(struct md_rd *r, cmark_node *root)
+{
+    cmark_iter *it = cmark_iter_new(root);
+    cmark_event_type ev;
+    cmark_node *n;
+    cmark_node_type t;
+
+    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        n = cmark_iter_get_node(it);
+        t = cmark_node_get_type(n);
+        if (ev == CMARK_EVENT_ENTER) {
+            if (t >= CMARK_NODE_FIRST_INLINE && t <= CMARK_NODE_LAST_INLINE)
+                enter_inline(r, n, t);
+            else
+                enter_block(r, n, t);
+            continue;
+        }
+        if (t == CMARK_NODE_PARAGRAPH) {
+            close_para(r);
+            r->para = NULL;
+        } else if (cmark_node_get_user_data(n) == &pushed_tag) {
+            pd_pop(&r->b);
+            if (t < CMARK_NODE_FIRST_INLINE)
+                r->last = 0;
+        }
+    }
+    cmark_iter_free(it);
+}
 
 int
 pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
            const struct pd_opts *opts, struct pd_diag *d)
 {
-    (void)doc;
-    (void)in;
-    (void)len;
-    (void)opts;
-    return pd_error(d, PD_ERR_USAGE, 0, "cannot read md yet");
+    struct pd_buf text = {0}, flat = {0}, title = {0};
+    struct md_rd r;
+    cmark_node *root;
+    const char *src;
+    size_t src_len, bad;
+    unsigned cut_line;
+    int ret = -1;
+
+    if (pd_decode_text(in, len, opts->encoding, &text, d) < 0)
+        goto out;
+    bad = pd_utf8_check(text.data ? text.data : "", text.len);
+    if (bad != text.len) {
+        pd_error(d, PD_ERR_DATA, 0, "invalid UTF-8 at offset %zu", bad);
+        goto out;
+    }
+    memset(&r, 0, sizeof(r));
+    r.doc = doc;
+    r.d = d;
+    r.opts = opts;
+    pd_builder_init(&r.b, doc);
+    if (opts->max_depth > 0)
+        r.b.max_depth = opts->max_depth < 8 ? 8 : opts->max_depth;
+    src = text.data ? text.data : "";
+    src_len = text.len;
+    cut_line = flatten_nesting(src, src_len, r.b.max_depth - 4, &flat);
+    if (cut_line != 0) {
+        pd_warn(d, cut_line, "block quotes and lists nested deeper than %d "
+                "levels flattened", r.b.max_depth - 4 < MD_NEST_LIMIT ?
+                r.b.max_depth - 4 : MD_NEST_LIMIT);
+        src = flat.data;
+        src_len = flat.len;
+    }
+    r.src = src;
+    r.src_len = src_len;
+    r.cur_line = 1;
+    root = cmark_parse_document(src, src_len, CMARK_OPT_DEFAULT |
+                                (opts->unsafe ? CMARK_OPT_UNSAFE : 0));
+    if (root == NULL) {
+        pd_error(d, PD_ERR_INTERNAL, 0, "cmark failed to parse");
+        goto out;
+    }
+    find_title(&r, root);
+    walk(&r, root);
+    cmark_node_free(root);
+    if (r.paid)
+        pd_warn(d, r.paid_line, "paid section never closed; it runs to the "
+                "end of the document");
+    if (r.nhtml > 0)
+        pd_warn(d, r.html_line, "raw HTML dropped (%u time%s); --unsafe "
+                "keeps it", r.nhtml, r.nhtml == 1 ? "" : "s");
+    pd_pop_all(&r.b);
+    /* The title is also the "title" metadata. */
+    if (r.title != NULL && doc->root->first != NULL &&
+        doc->root->first->type == PD_NODE_TITLE &&
+        pd_doc_meta(doc, "title") == NULL) {
+        pd_node_text(doc->root->first, &title);
+        if (title.len > 0)
+            pd_doc_set_meta(doc, "title", title.data);
+    }
+    ret = 0;
+out:
+    pd_buf_free(&text);
+    pd_buf_free(&flat);
+    pd_buf_free(&title);
+    return ret;
 }
