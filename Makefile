@@ -9,7 +9,7 @@
 #                   missing, then check that they read our DOCX output
 
 CC      ?= cc
-PKGS     = libcmark libzip libxml-2.0
+PKGS     = libcmark libzip libxml-2.0 jansson
 WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
            -Wstrict-prototypes -Wwrite-strings
 OPT     ?= -O2 -g
@@ -29,10 +29,12 @@ RESOURCES = $(shell find styles -type f ! -name '*~' 2>/dev/null | LC_ALL=C sort
 # Debian packages the build and the tests need, as "check:package" pairs:
 # a pkg-config module or a command, and the package that provides it.
 BUILD_DEPS = pc:libcmark:libcmark-dev pc:libzip:libzip-dev \
-             pc:libxml-2.0:libxml2-dev cmd:pkg-config:pkg-config \
+             pc:libxml-2.0:libxml2-dev pc:jansson:libjansson-dev \
+             cmd:pkg-config:pkg-config \
              cmd:cc:gcc cmd:iconv:libc-bin
 TEST_DEPS  = cmd:xmllint:libxml2-utils cmd:cmark:cmark \
-             cmd:python3:python3 cmd:unzip:unzip cmd:sha256sum:coreutils
+             cmd:python3:python3 cmd:unzip:unzip cmd:sha256sum:coreutils \
+             cmd:jq:jq
 
 .PHONY: all demo check test asan deps test-deps clean check-interop
 .SUFFIXES:
