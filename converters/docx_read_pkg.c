@@ -456,14 +456,20 @@ read_entry(struct dxr_pkg *p, zip_int64_t idx, const char *name,
     return 0;
 }
 
-/* Copy libxml2's message without its trailing newline. */
+/* Copy libxml2's message on one line, without its trailing newline. */
 static void
 trim_msg(char *dst, size_t cap, const char *msg)
 {
     size_t n;
+    char *p;
 
     snprintf(dst, cap, "%s", msg != NULL ? msg : "error");
     n = strlen(dst);
+    while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' '))
+        dst[--n] = '\0';
+    for (p = dst; *p != '\0'; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
     while (n > 0 && (dst[n - 1] == '\n' || dst[n - 1] == ' '))
         dst[--n] = '\0';
 }
