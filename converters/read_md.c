@@ -17,7 +17,8 @@
  *    as n+1 `#`s.  So when the first block is a level-1 heading and no
  *    other level-1 heading exists (and the document is still empty), that
  *    heading is the title (and the "title" metadata) and `##` is level 1;
- *    otherwise `#` is level 1.
+ *    so it is when there is no level-1 heading at all; otherwise `#` is
+ *    level 1.
  *  - Soft breaks: a space, except between two CJK characters.
  *  - Images: a link to the image whose text is the alt text (a plain text
  *    when already inside a link).
@@ -668,7 +669,10 @@ on_html(struct md_rd *r, cmark_node *n, pd_node_type type)
 /*
  * Decide the heading mapping: the title is the first block when it is a
  * level-1 heading, no other level-1 heading exists and the document we
- * append to is still empty.
+ * append to is still empty; then `##` is level 1.  Without any level-1
+ * heading `##` is level 1 too (that is how the md writer writes a
+ * document without a title, and how its HTML looks: `##` is <h2>).
+ * Otherwise `#` is level 1.
  */
 static void
 find_title(struct md_rd *r, cmark_node *root)
@@ -680,10 +684,6 @@ find_title(struct md_rd *r, cmark_node *root)
 
     r->title = NULL;
     r->shift = 0;
-    if (first == NULL || cmark_node_get_type(first) != CMARK_NODE_HEADING ||
-        cmark_node_get_heading_level(first) != 1 ||
-        r->doc->root->first != NULL)
-        return;
     it = cmark_iter_new(root);
     while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         n = cmark_iter_get_node(it);
@@ -693,7 +693,11 @@ find_title(struct md_rd *r, cmark_node *root)
             h1++;
     }
     cmark_iter_free(it);
-    if (h1 == 1) {
+    if (h1 == 0) {
+        r->shift = 1;
+    } else if (h1 == 1 && r->doc->root->first == NULL &&
+               cmark_node_get_type(first) == CMARK_NODE_HEADING &&
+               cmark_node_get_heading_level(first) == 1) {
         r->title = first;
         r->shift = 1;
     }
@@ -789,9 +793,10 @@ enter_inline(struct md_rd *r, cmark_node *n, cmark_node_type t)
         on_text(r, n);
         break;
     case CMARK_NODE_SOFTBREAK:
-        /* A space, except between two CJK characters. */
-        r->space = !(r->last != 0 && pd_is_cjk(r->last) &&
-                     pd_is_cjk(next_char(n)));
+        /* A space, except between two CJK characters, and none at the
+         * start of a paragraph split at a marker. */
+        r->space = (r->para == NULL || r->para_open) &&
+            !(r->last != 0 && pd_is_cjk(r->last) && pd_is_cjk(next_char(n)));
         r->line++;
         break;
     case CMARK_NODE_LINEBREAK:
