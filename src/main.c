@@ -538,6 +538,8 @@ main(int argc, char **argv)
     diag.warn = print_warning;
     if (to->write(doc, &out, &opts, &diag) < 0) {
         fprintf(stderr, "paidoc: %s: %s\n", diag.file, diag.msg);
+        pd_buf_free(&out);
+        pd_doc_free(doc);
         return diag.status ? diag.status : PD_ERR_INTERNAL;
     }
     if (output != NULL && strcmp(output, "-") != 0)
