@@ -46,16 +46,26 @@ static const char *const numbering_name[] = {
 };
 static const char *const delim_name[] = { "period", "paren", "none" };
 
-/* The path of the element just taken from the top frame: blocks[3].c[0]. */
+/*
+ * The path of the element just taken from the top frame: blocks[3].c[0].
+ * Deep paths keep their first and last three steps, so that a message
+ * stays one short line.
+ */
 static const char *
 path(struct jr *r)
 {
     size_t k;
 
     pd_buf_clear(&r->path);
-    for (k = 0; k < r->n; k++)
+    for (k = 0; k < r->n; k++) {
+        if (r->n > 8 && k == 3) {
+            pd_buf_printf(&r->path, " ... (%zu more) ... ", r->n - 6);
+            k = r->n - 4;
+            continue;
+        }
         pd_buf_printf(&r->path, "%s[%zu]", k == 0 ? "blocks" : ".c",
                       r->st[k].i ? r->st[k].i - 1 : 0);
+    }
     return r->path.data ? r->path.data : "blocks";
 }
 
