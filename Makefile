@@ -24,7 +24,7 @@ SRCS     = $(wildcard src/*.c) $(wildcard converters/*.c)
 OBJS     = $(SRCS:%.c=build/obj/%.o) build/obj/gen/resources.o
 ASAN_OBJS = $(SRCS:%.c=build/asan/obj/%.o) build/asan/obj/gen/resources.o
 HDRS     = include/paidoc.h src/internal.h $(wildcard converters/*.h)
-RESOURCES = $(shell find styles -type f ! -name '*~' 2>/dev/null | LC_ALL=C sort)
+RESOURCES = $(shell find styles -type f ! -name '*~' ! -path 'styles/fontconfig/*' 2>/dev/null | LC_ALL=C sort)
 
 # Debian packages the build and the tests need, as "check:package" pairs:
 # a pkg-config module or a command, and the package that provides it.
