@@ -38,6 +38,7 @@ done
 
 # One LibreOffice start per conversion kind, with a private profile.
 lo() {
+    FONTCONFIG_FILE="$top/styles/fontconfig/paidoc-cjk.conf" \
     HOME="$tmp" soffice -env:UserInstallation="file://$tmp/lo" --headless \
         --infilter="MS Word 2007 XML" --convert-to "$1" --outdir "$2" \
         "$tmp"/docx/*.docx >"$tmp/lo.log" 2>&1
