@@ -13,7 +13,8 @@
  *                 otherwise h1 is level 1
  *   p, div, section, body, li, blockquote, ...   blocks; inline content
  *                 directly in a block container gets an implicit paragraph
- *   h.run-in      a run-in heading (our writer's class)
+ *   h.run-in      a run-in heading (our writer's class); aria-level=N
+ *                 overrides the tag's level (h6 aria-level=7 is level 6)
  *   ul, ol (start, type, class circled), li, blockquote, pre (+ code.language-X), hr,
  *   hr.pagebreak, br, em/i, strong/b, code/kbd/samp/tt, a href
  *   section.paid, <paid>          paid section (top level only)
@@ -664,9 +665,17 @@ enter_code(struct html_rd *r, xmlNode *n)
     size_t i;
 
     subtree_text(n, &raw);
-    collapse(raw.data ? raw.data : "", raw.len, &r->tmp);
+    /* Runs of white space become one space; the ends are kept. */
+    pd_buf_clear(&r->tmp);
+    for (i = 0; i < raw.len; i++) {
+        if (!is_html_space((unsigned char)raw.data[i]))
+            pd_buf_putc(&r->tmp, raw.data[i]);
+        else if (i == 0 || !is_html_space((unsigned char)raw.data[i - 1]))
+            pd_buf_putc(&r->tmp, ' ');
+    }
     pd_buf_free(&raw);
-    if (r->tmp.len == 0 || !ensure_inline(r))
+    if (r->tmp.len == 0 || (r->tmp.len == 1 && r->tmp.data[0] == ' ') ||
+        !ensure_inline(r))
         return;
     r->space = NULL;
     c = pd_add_leaf(&r->b, PD_NODE_CODE);
@@ -797,9 +806,14 @@ enter_heading(struct html_rd *r, const xmlNode *n, struct frame *f)
 {
     int level = n->name[1] - '0';
     struct pd_node *h = NULL;
+    const char *aria = attr(n, "aria-level");
+
+    /* aria-level gives levels beyond h6 (a heading level 6 is h7). */
+    if (aria != NULL && aria[0] >= '1' && aria[0] <= '9' && aria[1] == '\0')
+        level = aria[0] - '0';
 
     ensure_block(r);
-    if (level == 1 && r->title_mode)
+    if (n->name[1] == '1' && r->title_mode)
         h = pd_push(&r->b, PD_NODE_TITLE);
     if (h == NULL) {
         h = push(r, PD_NODE_HEADING, 1, n);
