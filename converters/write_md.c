@@ -126,6 +126,21 @@ plain_out(struct md *m)
     m->bol = 0;
 }
 
+/* 1 when a marker spelling starts at s. */
+static int
+at_marker(const char *s, size_t len)
+{
+    size_t k;
+
+    for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
+        size_t ml = strlen(markers[k]);
+
+        if (len >= ml && memcmp(s, markers[k], ml) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 /*
  * Escape a character at the start of a line of content; returns the bytes
  * consumed (0: nothing special here).
@@ -135,6 +150,8 @@ put_bol(struct md *m, const char *s, size_t len)
 {
     size_t i = 0;
 
+    if (at_marker(s, len))
+        return 0;           /* put_text writes it as #\#...: no heading */
     switch (s[0]) {
     case ' ':
         pd_lay_put(&m->lay, "&#32;", 5);
@@ -156,21 +173,6 @@ put_bol(struct md *m, const char *s, size_t len)
         pd_lay_put(&m->lay, "\\", 1);
         pd_lay_put(&m->lay, s + i, 1);
         return i + 1;
-    }
-    return 0;
-}
-
-/* 1 when a marker spelling starts at s. */
-static int
-at_marker(const char *s, size_t len)
-{
-    size_t k;
-
-    for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
-        size_t ml = strlen(markers[k]);
-
-        if (len >= ml && memcmp(s, markers[k], ml) == 0)
-            return 1;
     }
     return 0;
 }
@@ -226,7 +228,8 @@ put_text(struct md *m, const char *s, size_t len, int last)
                        b == '-' || b == '+' || b == '>' || b == '\'' ||
                        (b == ' ' && (i + 1 < len ? s[i + 1] != '\n'
                                                  : !last)) ||
-                       b == '\f' || (b < 0x20 && b != '\n' && b != '\r' &&
+                       b == '\f' || b == 0x7F ||
+                       (b < 0x20 && b != '\n' && b != '\r' &&
                                      b != ' ' && b != '\t' && b != 0))
                 i++;
             else
@@ -460,13 +463,12 @@ put_escaped_in(struct md *m, const char *s, const char *esc, int dest)
 
     while (*s) {
         run = s;
-        while (*s && strchr(esc, *s) == NULL && *s != '\n' && *s != '\r' &&
-               !(dest && (unsigned char)*s <= 0x20))
+        while (*s && strchr(esc, *s) == NULL && *s != '\n' && *s != '\r')
             s++;
         pd_lay_put(&m->lay, run, (size_t)(s - run));
         if (*s == '\0')
             break;
-        if (dest && (unsigned char)*s <= 0x20) {
+        if (dest && (*s == '\n' || *s == '\r')) {
             char b[4];
 
             snprintf(b, sizeof(b), "%%%02X", (unsigned char)*s);
@@ -483,6 +485,33 @@ put_escaped_in(struct md *m, const char *s, const char *esc, int dest)
     }
 }
 
+/*
+ * A link destination in <>: white space at either end would be trimmed,
+ * so it goes as references; the rest is escaped.
+ */
+static void
+put_dest(struct md *m, const char *url)
+{
+    size_t len = strlen(url), a = 0, z = len;
+    char b[16];
+
+    while (a < len && (url[a] == ' ' || url[a] == '\t'))
+        a++;
+    while (z > a && (url[z - 1] == ' ' || url[z - 1] == '\t'))
+        z--;
+    for (; len > 0 && a > 0 && url[0] != '\0'; url++, a--, z--, len--) {
+        snprintf(b, sizeof(b), "&#%d;", url[0]);
+        pd_lay_put(&m->lay, b, strlen(b));
+    }
+    pd_buf_clear(&m->tmp);
+    pd_buf_put(&m->tmp, url, z);
+    put_escaped_in(m, m->tmp.data, "<>\\&", 1);
+    for (url += z; *url != '\0'; url++) {
+        snprintf(b, sizeof(b), "&#%d;", url[0]);
+        pd_lay_put(&m->lay, b, strlen(b));
+    }
+}
+
 static void
 rndr_link(struct md *m, const struct pd_node *n, int entering)
 {
@@ -492,7 +521,7 @@ rndr_link(struct md *m, const struct pd_node *n, int entering)
         return;
     }
     pd_lay_put(&m->lay, "](<", 3);
-    put_escaped_in(m, n->as.link.url, "<>\\&", 1);
+    put_dest(m, n->as.link.url);
     pd_lay_put(&m->lay, ">", 1);
     if (n->as.link.title != NULL) {
         pd_lay_put(&m->lay, " \"", 2);

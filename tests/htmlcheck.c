@@ -157,6 +157,8 @@ main(int argc, char **argv)
     doc = pd_doc_new();
     if (f->read(doc, (const unsigned char *)in.data, in.len, &opts, &d) < 0) {
         fprintf(stderr, "htmlcheck: %s: %s\n", argv[1], d.msg);
+        pd_doc_free(doc);
+        pd_buf_free(&in);
         return 2;
     }
     pd_write_html(doc, &html, &opts, &d);

@@ -404,6 +404,8 @@ main(int argc, char **argv)
     doc = pd_doc_new();
     if (f->read(doc, (const unsigned char *)in.data, in.len, &opts, &d) < 0) {
         fprintf(stderr, "mdcheck: %s: %s\n", argv[1], d.msg);
+        pd_doc_free(doc);
+        pd_buf_free(&in);
         return 2;
     }
     pd_write_md(doc, &md, &opts, &d);
