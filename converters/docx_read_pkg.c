@@ -501,7 +501,7 @@ dxr_pkg_xml(struct dxr_pkg *p, const char *name, int required,
     }
     doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL,
                             XML_PARSE_NONET | XML_PARSE_NOERROR |
-                            XML_PARSE_NOWARNING);
+                            XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
     free(buf);
     if (doc == NULL) {
         xmlErrorPtr e = xmlCtxtGetLastError(ctxt);

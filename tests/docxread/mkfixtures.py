@@ -302,6 +302,19 @@ def fixtures(d):
                 'w:id="0"><w:p>%s</w:p></w:comment></w:comments>'
                 % (NS, r("comment text")))])
 
+    # A macro-enabled document (.docm content): read, macros ignored.
+    package(os.path.join(d, "macro.docx"), [
+        ("[Content_Types].xml", content_types(
+            ct="application/vnd.ms-word.document.macroEnabled.main+xml")),
+        ("_rels/.rels", rels([("rId1", "officeDocument",
+                               "word/document.xml")])),
+        ("word/document.xml", document(p("Text of a .docm file."))),
+        ("word/_rels/document.xml.rels", rels([
+            ("rId9", "http://schemas.microsoft.com/office/2006/relationships/"
+             "vbaProject", "vbaProject.bin")])),
+        ("word/vbaProject.bin", b"\xd0\xcf\x11\xe0not really a macro"),
+    ])
+
     # ISO 29500 Strict namespaces.
     sw = "http://purl.oclc.org/ooxml/wordprocessingml/main"
     sns = 'xmlns:w="%s" xmlns:r="http://purl.oclc.org/ooxml/officeDocument/' \
