@@ -21,7 +21,7 @@
 
 #include "paidoc.h"
 #include "internal.h"
-#include "docx_read.h"
+#include "docx_read_pkg.h"
 
 /*
  * ------------------------------------------------------------------------
@@ -281,6 +281,11 @@ check_names(struct dxr_pkg *p, zip_int64_t n)
     return rc;
 }
 
+/*
+ * Open the package from memory: OLE sniff first (password-protected Word
+ * files and .doc are CFB containers), then libzip with ZIP_CHECKCONS
+ * (rejects overlapping entries), the entry-count limit and the name check.
+ */
 int
 dxr_pkg_open(struct dxr_pkg *p, const unsigned char *in, size_t len,
              const struct pd_opts *opts, struct pd_diag *d)
@@ -474,6 +479,11 @@ trim_msg(char *dst, size_t cap, const char *msg)
         dst[--n] = '\0';
 }
 
+/*
+ * Read and parse one part: NONET, no entity substitution, no DTD loading,
+ * no HUGE and no RECOVER, so a broken part is an error with its line and
+ * column; a part with any DOCTYPE is refused.
+ */
 int
 dxr_pkg_xml(struct dxr_pkg *p, const char *name, int required,
             xmlDoc **out)
@@ -587,6 +597,11 @@ resolve_target(const char *source, const char *target)
     return out;
 }
 
+/*
+ * Read source's relationships part (dir/_rels/name.rels).  Internal
+ * targets are resolved inside the package; a target above the root is
+ * dropped with one warning; external targets are kept only as strings.
+ */
 int
 dxr_pkg_rels(struct dxr_pkg *p, const char *source, struct dxr_rels *r)
 {

@@ -1,7 +1,7 @@
 /*
  * read_docx.c - the DOCX (WordprocessingML) reader.
  *
- * Stages (see docx_read.h): the package is opened and every part read
+ * Stages (see docx_read_pkg.h): the package is opened and every part read
  * under caps by docx_read_pkg.c; here styles.xml, numbering.xml and
  * docProps/core.xml become small tables, document.xml is walked without
  * recursion into a flat list of paragraph records (struct para) holding
@@ -34,7 +34,7 @@
 
 #include "paidoc.h"
 #include "internal.h"
-#include "docx_read.h"
+#include "docx_read_pkg.h"
 
 #define NLVL 9
 #define VML_NS "urn:schemas-microsoft-com:vml"
@@ -1216,6 +1216,7 @@ flush_code(struct bld *bs)
     pd_buf_clear(&bs->code);
 }
 
+/* Close every open list (and its items). */
 static void
 close_lists(struct bld *bs)
 {
@@ -1224,6 +1225,7 @@ close_lists(struct bld *bs)
     bs->nlists = 0;
 }
 
+/* Close the open lists and block quote. */
 static void
 close_quote(struct bld *bs)
 {
@@ -1348,6 +1350,7 @@ struct inl {
     int code_fmt_open;
 };
 
+/* Emit the pending inline code text as one CODE node. */
 static void
 inl_flush_code(struct bld *bs, struct inl *st)
 {
@@ -1817,6 +1820,11 @@ cleanup(struct rd *r)
     free(r->notes);
 }
 
+/*
+ * The reader: package and parts, styles, numbering and metadata, the
+ * body walk (then notes), the tree.  Everything but the document is freed
+ * before returning, on success and on error.
+ */
 int
 pd_read_docx(struct pd_doc *doc, const unsigned char *in, size_t len,
              const struct pd_opts *opts, struct pd_diag *d)

@@ -1,5 +1,5 @@
 /*
- * docx_read.h - internals of the DOCX reader, shared by read_docx.c and
+ * docx_read_pkg.h - internals of the DOCX reader, shared by read_docx.c and
  * docx_read_pkg.c.  Not part of the public API.
  *
  * The reader works in stages, as pandoc's does:
@@ -12,8 +12,8 @@
  *   3. the tree (read_docx.c): the records turned into blocks through the
  *      builder (lists, paid sections, headings, code, quotes).
  */
-#ifndef PD_DOCX_READ_H
-#define PD_DOCX_READ_H
+#ifndef PD_DOCX_READ_PKG_H
+#define PD_DOCX_READ_PKG_H
 
 #include <stddef.h>
 
@@ -124,4 +124,4 @@ xmlNode *dxr_child(const xmlNode *n, int ns, const char *name);
  */
 const char *dxr_attr(const xmlNode *n, int ns, const char *name);
 
-#endif /* PD_DOCX_READ_H */
+#endif /* PD_DOCX_READ_PKG_H */
