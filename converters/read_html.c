@@ -143,6 +143,10 @@ struct html_rd {
     int space_nl;               /* the pending space came from a newline */
     struct pd_node *space;      /* text node ending with a collapsible
                                    space that nothing has followed yet */
+    struct pd_buf pend;         /* text for the current node, not yet
+                                   added (one pd_add_text per run, so
+                                   long paragraphs stay linear) */
+    int pend_space;             /* pend ends with a collapsible space */
     const char *warned[MAX_WARNED];
     size_t nwarned;
     struct pd_buf tmp;          /* scratch */
@@ -340,6 +344,49 @@ is_open(const struct html_rd *r, const struct pd_node *n)
 }
 
 /*
+ * Add the pending text to the current node.  It joins a directly preceding
+ * text node only when that one is short, so that a paragraph cut into many
+ * runs (empty inline elements between them) costs linear time; otherwise
+ * it becomes a text node of its own.
+ */
+static void
+flush(struct html_rd *r)
+{
+    struct pd_node *last = r->b.cur->last, *t;
+
+    if (r->pend.len == 0)
+        return;
+    if (last == NULL || last->type != PD_NODE_TEXT || last->len < 256) {
+        t = pd_add_text(&r->b, r->pend.data, r->pend.len);
+    } else {
+        t = pd_node_new(r->doc, PD_NODE_TEXT);
+        t->line = r->b.line;
+        t->text = pd_arena_strndup(r->doc->arena, r->pend.data, r->pend.len);
+        t->len = r->pend.len;
+        pd_node_append(r->b.cur, t);
+    }
+    if (r->pend_space)
+        r->space = t;
+    r->pend_space = 0;
+    pd_buf_clear(&r->pend);
+}
+
+/* pd_push and pd_add_leaf after flushing the pending text. */
+static struct pd_node *
+bpush(struct html_rd *r, pd_node_type t)
+{
+    flush(r);
+    return pd_push(&r->b, t);
+}
+
+static struct pd_node *
+bleaf(struct html_rd *r, pd_node_type t)
+{
+    flush(r);
+    return pd_add_leaf(&r->b, t);
+}
+
+/*
  * Remove the collapsible space at the end of r->space, and the text node
  * (and inline containers) it leaves empty.
  */
@@ -348,6 +395,11 @@ drop_space(struct html_rd *r)
 {
     struct pd_node *n = r->space, *p;
 
+    if (r->pend_space) {
+        r->pend.data[--r->pend.len] = '\0';
+        r->pend_space = 0;
+        return;
+    }
     r->space = NULL;
     if (n == NULL || n->len == 0 || n->text[n->len - 1] != ' ')
         return;
@@ -377,11 +429,13 @@ pop_one(struct html_rd *r)
         return;
     if (is_inline_block(n->type)) {
         drop_space(r);
+        flush(r);
         if (n->last != NULL && n->last->type == PD_NODE_LINE_BREAK)
             pd_node_unlink(n->last);
         r->last = 0;
         r->space = NULL;
     }
+    flush(r);
     pd_pop(&r->b);
     if (n->first == NULL &&
         (n->type == PD_NODE_PARAGRAPH || n->type == PD_NODE_HEADING ||
@@ -435,11 +489,12 @@ ensure_block(struct html_rd *r)
         return;
     if (cur->last != NULL && cur->last->type == PD_NODE_LIST_ITEM) {
         /* Content between items belongs to the item before it. */
+        flush(r);
         r->b.cur = cur->last;
         r->b.depth++;
         return;
     }
-    if (pd_push(&r->b, PD_NODE_LIST_ITEM) == NULL)
+    if (bpush(r, PD_NODE_LIST_ITEM) == NULL)
         pop_one(r);
 }
 
@@ -453,7 +508,7 @@ ensure_inline(struct html_rd *r)
 {
     while (!pd_can_contain(r->b.cur->type, PD_NODE_TEXT)) {
         ensure_block(r);
-        if (pd_push(&r->b, PD_NODE_PARAGRAPH) != NULL) {
+        if (bpush(r, PD_NODE_PARAGRAPH) != NULL) {
             r->last = 0;
             r->space = NULL;
             return 1;
@@ -475,11 +530,12 @@ put_word(struct html_rd *r, const char *s, size_t len)
     if (len == 0 || !ensure_inline(r))
         return;
     first = pd_utf8_decode(s, len, &i);
-    if (r->space != NULL && r->space_nl && pd_is_cjk(r->last) &&
-        pd_is_cjk(first))
+    if ((r->space != NULL || r->pend_space) && r->space_nl &&
+        pd_is_cjk(r->last) && pd_is_cjk(first))
         drop_space(r);
     r->space = NULL;
-    pd_add_text(&r->b, s, len);
+    r->pend_space = 0;
+    pd_buf_put(&r->pend, s, len);
     i = len;
     last = pd_utf8_decode_prev(s, &i);
     r->last = last;
@@ -501,11 +557,12 @@ add_text(struct html_rd *r, const char *s, size_t len)
             for (; i < len && is_html_space((unsigned char)s[i]); i++)
                 if (s[i] == '\n' || s[i] == '\r')
                     nl = 1;
-            if (r->space != NULL) {
+            if (r->space != NULL || r->pend_space) {
                 r->space_nl |= nl;
             } else if (r->last != 0 &&
                        pd_can_contain(r->b.cur->type, PD_NODE_TEXT)) {
-                r->space = pd_add_text(&r->b, " ", 1);
+                pd_buf_putc(&r->pend, ' ');
+                r->pend_space = 1;
                 r->space_nl = nl;
             }
             continue;
@@ -534,7 +591,7 @@ push(struct html_rd *r, pd_node_type t, int levels, const xmlNode *n)
 {
     if (!room(r, levels, n))
         return NULL;
-    return pd_push(&r->b, t);
+    return bpush(r, t);
 }
 
 /* The nearest builder node at or above cur that is not inline. */
@@ -628,7 +685,7 @@ enter_pre(struct html_rd *r, xmlNode *n)
         s++;
         len--;
     }
-    cb = pd_add_leaf(&r->b, PD_NODE_CODE_BLOCK);
+    cb = bleaf(r, PD_NODE_CODE_BLOCK);
     if (cb == NULL)
         return;
     cb->text = pd_arena_strndup(r->doc->arena, s, len);
@@ -678,7 +735,8 @@ enter_code(struct html_rd *r, xmlNode *n)
         !ensure_inline(r))
         return;
     r->space = NULL;
-    c = pd_add_leaf(&r->b, PD_NODE_CODE);
+    r->pend_space = 0;
+    c = bleaf(r, PD_NODE_CODE);
     if (c == NULL)
         return;
     c->text = pd_arena_strndup(r->doc->arena, r->tmp.data, r->tmp.len);
@@ -775,7 +833,7 @@ enter_paid(struct html_rd *r, const xmlNode *n, struct frame *f)
                 "top level", pd_node_type_name[r->b.cur->type]);
         pop_to(r, r->doc->root);
     }
-    p = pd_push(&r->b, PD_NODE_PAID);
+    p = bpush(r, PD_NODE_PAID);
     if (p == NULL)
         return enter_block(r, f);
     f->restore = p->parent;
@@ -814,7 +872,7 @@ enter_heading(struct html_rd *r, const xmlNode *n, struct frame *f)
 
     ensure_block(r);
     if (n->name[1] == '1' && r->title_mode)
-        h = pd_push(&r->b, PD_NODE_TITLE);
+        h = bpush(r, PD_NODE_TITLE);
     if (h == NULL) {
         h = push(r, PD_NODE_HEADING, 1, n);
         if (h == NULL)
@@ -960,7 +1018,7 @@ enter(struct html_rd *r, xmlNode *n, struct frame *f)
         return enter_block(r, f);
     case K_P:
         ensure_block(r);
-        if (pd_push(&r->b, PD_NODE_PARAGRAPH) == NULL)
+        if (bpush(r, PD_NODE_PARAGRAPH) == NULL)
             return enter_block(r, f);
         f->restore = r->b.cur->parent;
         r->last = 0;
@@ -971,7 +1029,7 @@ enter(struct html_rd *r, xmlNode *n, struct frame *f)
     case K_BR:
         if (pd_can_contain(r->b.cur->type, PD_NODE_LINE_BREAK)) {
             drop_space(r);
-            pd_add_leaf(&r->b, PD_NODE_LINE_BREAK);
+            bleaf(r, PD_NODE_LINE_BREAK);
             r->last = 0;
         }
         return 0;
@@ -1004,7 +1062,7 @@ enter(struct html_rd *r, xmlNode *n, struct frame *f)
         return 1;
     case K_HR:
         ensure_block(r);
-        pd_add_leaf(&r->b, has_class(n, "pagebreak") ? PD_NODE_PAGE_BREAK
+        bleaf(r, has_class(n, "pagebreak") ? PD_NODE_PAGE_BREAK
                                                      : PD_NODE_THEMATIC_BREAK);
         return 0;
     case K_DIV:
@@ -1095,7 +1153,7 @@ walk(struct html_rd *r, xmlDoc *hdoc)
         if (n != NULL)
             n = n->next;
     }
-    pd_pop_all(&r->b);
+    pop_to(r, r->doc->root);
 }
 
 /*
@@ -1469,6 +1527,7 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
     title_meta(&r);
     free(r.st);
     pd_buf_free(&r.tmp);
+    pd_buf_free(&r.pend);
     xmlFreeDoc(hdoc);
     htmlFreeParserCtxt(ctxt);
     return 0;
