@@ -1665,9 +1665,12 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     memset(&r, 0, sizeof(r));
     r.doc = doc;
     r.d = d;
+    /*
+     * The builder's default depth limit stays: text nests at most five
+     * deep (paid, list, item, paragraph, link), and a lower limit would
+     * make it refuse blocks and so lose text.
+     */
     pd_builder_init(&r.b, doc);
-    if (opts != NULL && opts->max_depth > 0)
-        r.b.max_depth = opts->max_depth;
     r.title_possible = doc->root->first == NULL;
     gather_stats(&r, s, n);
 
