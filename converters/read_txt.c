@@ -673,7 +673,7 @@ parse_line(const char *s, size_t len, struct pat *p)
                 break;
             j = t;
         }
-        if (j < len && (zh == 0) != (ar == 0) && zh + ar <= 6) {
+        if (j < len && (zh == 0) != (ar == 0) && zh <= 6 && ar <= 3) {
             size_t t = j;
             uint32_t c2 = dec(s, len, &t);
 
