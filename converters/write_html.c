@@ -697,7 +697,7 @@ pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
     h.out = out;
     h.opts = opts != NULL ? opts : &defaults;
     h.d = d;
-    pd_buf_grow(out, 4096);
+    pd_buf_put(out, "", 0);     /* NUL-terminated even when empty */
     if (h.opts->standalone)
         page_head(&h, doc);
     pd_iter_init(&it, doc->root);

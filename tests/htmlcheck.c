@@ -162,6 +162,12 @@ main(int argc, char **argv)
         return 2;
     }
     pd_write_html(doc, &html, &opts, &d);
+    if (html.len == 0) {            /* an empty fragment is fine */
+        pd_doc_free(doc);
+        pd_buf_free(&in);
+        pd_buf_free(&html);
+        return 0;
+    }
     ctxt = htmlNewParserCtxt();
     ctxt->sax->serror = on_error;
     ctxt->sax->initialized = XML_SAX2_MAGIC;
