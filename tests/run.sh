@@ -24,7 +24,8 @@ cd "$top" || exit 2
 pass=0
 fail=0
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
 
 ok()  { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); printf 'FAIL %s\n' "$*"; }
@@ -49,7 +50,7 @@ run_cases() {
                 want_status=0
                 [ -f "$dir/$name.status" ] && want_status=$(cat "$dir/$name.status")
                 # shellcheck disable=SC2086
-                (cd "$dir" && "$top/$bin" $args -t "$fmt" "$base") \
+                (cd "$dir" && timeout 60 "$top/$bin" $args -t "$fmt" "$base") \
                     >"$tmp/out" 2>"$tmp/err"
                 status=$?
                 label="$bin $dir/$name -t $fmt"
@@ -83,7 +84,7 @@ run_props() {
     for script in tests/prop/*.sh; do
         [ -f "$script" ] || continue
         PAIDOC="$top/$bin" TESTBIN="$top/build/tests" TOP="$top" \
-            sh "$script" >"$tmp/prop" 2>&1
+            timeout 600 sh "$script" >"$tmp/prop" 2>&1
         rc=$?
         n=0
         while IFS= read -r line; do
