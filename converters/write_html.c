@@ -415,6 +415,10 @@ rndr_heading(struct html *h, const struct pd_node *n, int entering)
     cr(h);
     make_id(h, n);
     pd_buf_printf(h->out, "<h%d", level);
+    /* HTML stops at h6: a level-6 heading is an h6 whose ARIA level
+     * (title h1 + 6) keeps it apart from a level-5 one. */
+    if (n->type == PD_NODE_HEADING && n->as.heading.level + 1 > 6)
+        pd_buf_printf(h->out, " aria-level=\"%d\"", n->as.heading.level + 1);
     if (n->type == PD_NODE_HEADING && n->as.heading.run_in)
         pd_buf_puts(h->out, " class=\"run-in\"");
     pd_buf_puts(h->out, " id=\"");

@@ -26,7 +26,7 @@ static const char *const elements[] = {
     "a", "br", NULL
 };
 static const char *const attributes[] = {
-    "id", "class", "href", "title", "start", "type", "lang", "charset",
+    "id", "class", "aria-level", "href", "title", "start", "type", "lang", "charset",
     "name", "content", "rel", NULL
 };
 
