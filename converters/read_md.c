@@ -377,49 +377,11 @@ struct md_rd {
     unsigned line;              /* input line of the next content */
     int space;                  /* a soft break waits to become a space */
     uint32_t last;              /* last character added in this block */
-    int paid;                   /* a paid section is open */
-    unsigned paid_line;         /* where it opened */
+    struct pd_paid_state paid;  /* the open paid section */
     int warned_depth;
     unsigned nhtml;             /* raw HTML dropped */
     unsigned html_line;         /* first of them */
 };
-
-/* The paid markers and what they do. */
-enum { MK_BEGIN, MK_END, MK_PAGEBREAK };
-static const struct {
-    const char *s;
-    size_t len;
-    int what;
-} markers[] = {
-    { "##paidbegin##", 13, MK_BEGIN },
-    { "$$paidbegin$$", 13, MK_BEGIN },
-    { "##paidend##", 11, MK_END },
-    { "$$paidend$$", 11, MK_END },
-    { "##pagebreak##", 13, MK_PAGEBREAK },
-};
-
-/*
- * The first marker in s[from..len): returns its offset (len if none) and
- * stores its index in markers[] in *which.
- */
-static size_t
-find_marker(const char *s, size_t from, size_t len, int *which)
-{
-    size_t i, k;
-
-    for (i = from; i < len; i++) {
-        if (s[i] != '#' && s[i] != '$')
-            continue;
-        for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
-            if (len - i >= markers[k].len &&
-                memcmp(s + i, markers[k].s, markers[k].len) == 0) {
-                *which = (int)k;
-                return i;
-            }
-        }
-    }
-    return len;
-}
 
 /* Warn once that nesting was flattened. */
 static void
@@ -504,36 +466,6 @@ close_para(struct md_rd *r)
     r->last = 0;
 }
 
-/* Carry out marker k at the top level. */
-static void
-apply_marker(struct md_rd *r, int k)
-{
-    r->b.line = r->line;
-    switch (markers[k].what) {
-    case MK_BEGIN:
-        if (r->paid) {
-            pd_warn(r->d, r->line, "%s inside a paid section ignored",
-                    markers[k].s);
-        } else if (pd_push(&r->b, PD_NODE_PAID) != NULL) {
-            r->paid = 1;
-            r->paid_line = r->line;
-        }
-        break;
-    case MK_END:
-        if (!r->paid) {
-            pd_warn(r->d, r->line, "%s outside a paid section ignored",
-                    markers[k].s);
-        } else {
-            pd_pop(&r->b);
-            r->paid = 0;
-        }
-        break;
-    case MK_PAGEBREAK:
-        pd_add_leaf(&r->b, PD_NODE_PAGE_BREAK);
-        break;
-    }
-}
-
 /*
  * A cmark TEXT node.  Directly in a top-level paragraph, paid markers in
  * it split the paragraph; elsewhere they stay text with a warning.
@@ -543,11 +475,11 @@ on_text(struct md_rd *r, cmark_node *n)
 {
     const char *s = cmark_node_get_literal(n);
     size_t len = s ? strlen(s) : 0, start = 0, at, end;
-    int k;
+    const struct pd_marker_spelling *k;
 
     if (len == 0)
         return;
-    at = find_marker(s, 0, len, &k);
+    at = pd_marker_find(s, 0, len, &k);
     if (at == len) {
         add_text(r, s, len);
         return;
@@ -555,7 +487,7 @@ on_text(struct md_rd *r, cmark_node *n)
     if (!r->para_top ||
         cmark_node_get_type(cmark_node_parent(n)) != CMARK_NODE_PARAGRAPH) {
         pd_warn(r->d, r->line, "%s kept as text: paid markers count only "
-                "in top-level paragraphs", markers[k].s);
+                "in top-level paragraphs", k->text);
         add_text(r, s, len);
         return;
     }
@@ -565,11 +497,11 @@ on_text(struct md_rd *r, cmark_node *n)
             ;
         add_text(r, s + start, end - start);
         close_para(r);
-        apply_marker(r, k);
-        start = at + markers[k].len;
+        pd_marker_apply(&r->b, &r->paid, k, r->line, r->d);
+        start = at + k->len;
         while (start < len && (s[start] == ' ' || s[start] == '\t'))
             start++;
-        at = find_marker(s, start, len, &k);
+        at = pd_marker_find(s, start, len, &k);
     }
     add_text(r, s + start, len - start);
 }
@@ -927,9 +859,7 @@ pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
     find_title(&r, root);
     walk(&r, root);
     cmark_node_free(root);
-    if (r.paid)
-        pd_warn(d, r.paid_line, "paid section never closed; it runs to the "
-                "end of the document");
+    pd_marker_finish(&r.b, &r.paid, d);
     if (r.nhtml > 0)
         pd_warn(d, r.html_line, "raw HTML dropped (%u time%s); --unsafe "
                 "keeps it", r.nhtml, r.nhtml == 1 ? "" : "s");

@@ -58,6 +58,58 @@ int pd_is_xml_char(uint32_t c);
 int pd_decode_text(const unsigned char *in, size_t len, const char *encoding,
                    struct pd_buf *out, struct pd_diag *d);
 
+/** What a paid marker does. */
+enum pd_marker_kind {
+    PD_MARK_NONE = 0,
+    PD_MARK_BEGIN,          /**< ##paidbegin## or $$paidbegin$$ */
+    PD_MARK_END,            /**< ##paidend## or $$paidend$$ */
+    PD_MARK_PAGEBREAK       /**< ##pagebreak## */
+};
+
+/** One spelling of a marker. */
+struct pd_marker_spelling {
+    const char *text;
+    size_t len;
+    enum pd_marker_kind kind;
+};
+
+/** Every spelling, ended by a row whose text is NULL. */
+extern const struct pd_marker_spelling pd_markers[];
+
+/**
+ * The first marker in s[from..len): returns its offset and stores its
+ * spelling in *which, or returns len and stores NULL.
+ */
+size_t pd_marker_find(const char *s, size_t from, size_t len,
+                      const struct pd_marker_spelling **which);
+
+/** 1 when s[0..len) contains a marker spelling anywhere. */
+int pd_marker_is_spelled(const char *s, size_t len);
+
+/** Whether a paid section is open while a reader builds a document. */
+struct pd_paid_state {
+    int open;               /**< a section is open */
+    unsigned line;          /**< where it opened */
+    const char *spelling;   /**< how its begin was spelled */
+};
+
+/**
+ * Carry out marker m, met at input line `line`, at the top level of b
+ * (open blocks must be closed first): open or close the paid section, or
+ * add a page break.  A begin inside a section or an end outside one is
+ * ignored with a warning.
+ */
+void pd_marker_apply(struct pd_builder *b, struct pd_paid_state *st,
+                     const struct pd_marker_spelling *m, unsigned line,
+                     struct pd_diag *d);
+
+/**
+ * At the end of the input: a section still open runs to the end of the
+ * document (fail closed); warns and closes it.
+ */
+void pd_marker_finish(struct pd_builder *b, struct pd_paid_state *st,
+                      struct pd_diag *d);
+
 /**
  * A file under styles/ compiled into the program, by its path relative to
  * styles/ (e.g. "html/paidoc.css").  Returns NULL when there is none; the
