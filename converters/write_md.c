@@ -47,11 +47,6 @@ struct md {
     int warned_raw;
 };
 
-static const char *const markers[] = {
-    "##paidbegin##", "##paidend##", "##pagebreak##",
-    "$$paidbegin$$", "$$paidend$$"
-};
-
 static int
 ascii_punct(uint32_t c)
 {
@@ -126,21 +121,6 @@ plain_out(struct md *m)
     m->bol = 0;
 }
 
-/* 1 when a marker spelling starts at s. */
-static int
-at_marker(const char *s, size_t len)
-{
-    size_t k;
-
-    for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
-        size_t ml = strlen(markers[k]);
-
-        if (len >= ml && memcmp(s, markers[k], ml) == 0)
-            return 1;
-    }
-    return 0;
-}
-
 /*
  * Escape a character at the start of a line of content; returns the bytes
  * consumed (0: nothing special here).
@@ -150,7 +130,7 @@ put_bol(struct md *m, const char *s, size_t len)
 {
     size_t i = 0;
 
-    if (at_marker(s, len))
+    if (pd_marker_at(s, len))
         return 0;           /* put_text writes it as #\#...: no heading */
     switch (s[0]) {
     case ' ':
@@ -271,7 +251,7 @@ put_text(struct md *m, const char *s, size_t len, int last)
             continue;
         case '#':
         case '$':
-            if (at_marker(s + i, len - i)) {
+            if (pd_marker_at(s + i, len - i)) {
                 pd_lay_put(&m->lay, s + i, 1);
                 pd_lay_put(&m->lay, "\\", 1);
                 pd_lay_put(&m->lay, s + i + 1, 1);

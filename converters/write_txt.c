@@ -32,12 +32,6 @@ struct txt {
     char marker[64];
 };
 
-/* The marker spellings the txt reader recognises. */
-static const char *const markers[] = {
-    "##paidbegin##", "##paidend##", "##pagebreak##",
-    "$$paidbegin$$", "$$paidend$$"
-};
-
 /* Display width of a character: 2 for wide (CJK) characters. */
 static int
 char_width(uint32_t c)
@@ -137,13 +131,7 @@ normalise(struct txt *t, const char *s, size_t len)
         if (i >= len)
             break;
         if (s[i] == '#' || s[i] == '$') {
-            for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
-                size_t ml = strlen(markers[k]);
-
-                if (len - i >= ml && memcmp(s + i, markers[k], ml) == 0)
-                    break;
-            }
-            if (k < sizeof(markers) / sizeof(markers[0])) {
+            if (pd_marker_at(s + i, len - i) > 0) {
                 /* ＃ or ＄ instead of the first character. */
                 pd_buf_puts(&t->norm, s[i] == '#' ? "\xEF\xBC\x83"
                                                   : "\xEF\xBC\x84");

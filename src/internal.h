@@ -83,8 +83,8 @@ extern const struct pd_marker_spelling pd_markers[];
 size_t pd_marker_find(const char *s, size_t from, size_t len,
                       const struct pd_marker_spelling **which);
 
-/** 1 when s[0..len) contains a marker spelling anywhere. */
-int pd_marker_is_spelled(const char *s, size_t len);
+/** The length of the marker spelled at s[0..len), or 0 when none is. */
+size_t pd_marker_at(const char *s, size_t len);
 
 /** Whether a paid section is open while a reader builds a document. */
 struct pd_paid_state {

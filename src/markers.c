@@ -91,10 +91,13 @@ pd_marker_finish(struct pd_builder *b, struct pd_paid_state *st,
     st->open = 0;
 }
 
-int
-pd_marker_is_spelled(const char *s, size_t len)
+size_t
+pd_marker_at(const char *s, size_t len)
 {
     const struct pd_marker_spelling *m;
 
-    return pd_marker_find(s, 0, len, &m) < len;
+    for (m = pd_markers; m->text != NULL; m++)
+        if (len >= m->len && memcmp(s, m->text, m->len) == 0)
+            return m->len;
+    return 0;
 }
