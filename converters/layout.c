@@ -24,7 +24,48 @@ void
 pd_lay_free(struct pd_lay *l)
 {
     free(l->seg);
+    free(l->lists);
     pd_buf_free(&l->pool);
+}
+
+void
+pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list)
+{
+    struct pd_lay_list *f;
+
+    if (l->nlists == l->lcap) {
+        l->lcap = l->lcap ? l->lcap * 2 : 16;
+        l->lists = pd_xrealloc(l->lists, l->lcap * sizeof(*l->lists));
+    }
+    f = &l->lists[l->nlists++];
+    f->next = 0;
+    /* Only the directly preceding sibling can have closed last. */
+    f->parity = list->prev != NULL && list->prev == l->closed &&
+        list->prev->type == list->type ? !l->closed_parity : 0;
+}
+
+void
+pd_lay_list_exit(struct pd_lay *l, const struct pd_node *list)
+{
+    if (l->nlists == 0)
+        return;
+    l->nlists--;
+    l->closed = list;
+    l->closed_parity = l->lists[l->nlists].parity;
+}
+
+int
+pd_lay_item(struct pd_lay *l, int *parity)
+{
+    struct pd_lay_list *f;
+
+    if (l->nlists == 0) {
+        *parity = 0;
+        return 0;
+    }
+    f = &l->lists[l->nlists - 1];
+    *parity = f->parity;
+    return f->next++;
 }
 
 void

@@ -22,6 +22,13 @@ struct pd_lay_seg {
     int pending;            /**< the first form is still to be written */
 };
 
+/** An open list: how many of its items were written, its parity. */
+struct pd_lay_list {
+    int next;               /**< index of its next item, from 0 */
+    int parity;             /**< 1 when it directly follows a list of its
+                                 type with parity 0 (markers alternate) */
+};
+
 /** The layout state.  Initialise with pd_lay_init(). */
 struct pd_lay {
     struct pd_buf *out;     /**< where lines go (borrowed) */
@@ -30,6 +37,10 @@ struct pd_lay {
     size_t nseg, cap;
     int col0;               /**< at the start of a line, prefix not written */
     int started;            /**< some block has been started */
+    struct pd_lay_list *lists;  /**< the open lists, innermost last */
+    size_t nlists, lcap;
+    const struct pd_node *closed;   /**< the list that closed last */
+    int closed_parity;              /**< and its parity */
 };
 
 /** Start laying out into out. */
@@ -51,6 +62,15 @@ void pd_lay_cr(struct pd_lay *l);
 void pd_lay_put(struct pd_lay *l, const char *s, size_t n);
 /** Write the prefix now if at a line start (so out ends with it). */
 void pd_lay_prefix(struct pd_lay *l);
+/**
+ * Item numbering in constant time: call pd_lay_list_enter() and
+ * pd_lay_list_exit() around every list, pd_lay_item() on entering each of
+ * its items: it returns the item's index (0 for the first) and the list's
+ * parity in *parity.
+ */
+void pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list);
+void pd_lay_list_exit(struct pd_lay *l, const struct pd_node *list);
+int pd_lay_item(struct pd_lay *l, int *parity);
 /** End the output with exactly one newline if anything was written. */
 void pd_lay_finish(struct pd_lay *l);
 

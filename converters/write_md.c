@@ -547,35 +547,22 @@ blank_before(const struct pd_node *n)
     return 0;
 }
 
-/* Consecutive lists of one kind alternate their marker to stay apart. */
-static int
-list_parity(const struct pd_node *list)
-{
-    const struct pd_node *p;
-    int k = 0;
-
-    for (p = list->prev; p != NULL && p->type == list->type; p = p->prev)
-        k++;
-    return k & 1;
-}
-
 static void
 rndr_item(struct md *m, const struct pd_node *n, int entering)
 {
-    const struct pd_node *list = n->parent, *c;
+    const struct pd_node *list = n->parent;
     char first[32], cont[32];
-    int idx = 0, num, w;
+    int idx, num, w, parity;
 
     if (!entering) {
         pd_lay_pop(&m->lay);
         return;
     }
     pd_lay_block(&m->lay, blank_before(n));
+    idx = pd_lay_item(&m->lay, &parity);
     if (list->type == PD_NODE_BULLET_LIST) {
-        snprintf(first, sizeof(first), "%c ", list_parity(list) ? '*' : '-');
+        snprintf(first, sizeof(first), "%c ", parity ? '*' : '-');
     } else {
-        for (c = list->first; c != n; c = c->next)
-            idx++;
         num = list->as.list.start;
         if (num < 0)
             num = 0;
@@ -583,7 +570,7 @@ rndr_item(struct md *m, const struct pd_node *n, int entering)
             num = 999999999 - idx;
         num += idx;
         snprintf(first, sizeof(first), "%d%c ", num,
-                 (list->as.list.delim == PD_DELIM_PAREN) ^ list_parity(list)
+                 (list->as.list.delim == PD_DELIM_PAREN) ^ parity
                  ? ')' : '.');
     }
     w = (int)strlen(first);
@@ -727,6 +714,10 @@ rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
         break;
     case PD_NODE_BULLET_LIST:
     case PD_NODE_ORDERED_LIST:
+        if (entering)
+            pd_lay_list_enter(&m->lay, n);
+        else
+            pd_lay_list_exit(&m->lay, n);
         break;
     case PD_NODE_LIST_ITEM:
         rndr_item(m, n, entering);

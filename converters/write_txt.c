@@ -262,14 +262,13 @@ put_alpha(char *buf, size_t size, int n, int upper)
 static void
 item_marker(struct txt *t, const struct pd_node *item)
 {
-    const struct pd_node *list = item->parent, *c;
-    int idx = 0, num;
+    const struct pd_node *list = item->parent;
+    int idx, num, parity;
     char al[16];
     struct pd_buf b = {0};
     uint32_t bu = list->as.list.bullet;
 
-    for (c = list->first; c != item; c = c->next)
-        idx++;
+    idx = pd_lay_item(&t->lay, &parity);
     if (list->type == PD_NODE_BULLET_LIST) {
         if (bu != '-' && bu != '*' && bu != 0x2022 && bu != 0xB7)
             bu = '-';
@@ -279,7 +278,15 @@ item_marker(struct txt *t, const struct pd_node *item)
         num = list->as.list.start + idx;
         switch ((pd_list_numbering)list->as.list.numbering) {
         case PD_NUM_DECIMAL:
-            pd_buf_printf(&b, "%d) ", num);
+            /*
+             * "1." as the source had it; but a lone "1. Text" reads as a
+             * heading, so a one-item list keeps "1)".
+             */
+            if (list->as.list.delim == PD_DELIM_PERIOD &&
+                list->first != list->last)
+                pd_buf_printf(&b, t->cjk ? "%d." : "%d. ", num);
+            else
+                pd_buf_printf(&b, "%d) ", num);
             break;
         case PD_NUM_LOWER_ALPHA:
         case PD_NUM_UPPER_ALPHA:
@@ -426,6 +433,10 @@ rndr_node(struct txt *t, const struct pd_node *n, int entering)
         break;
     case PD_NODE_BULLET_LIST:
     case PD_NODE_ORDERED_LIST:
+        if (entering)
+            pd_lay_list_enter(&t->lay, n);
+        else
+            pd_lay_list_exit(&t->lay, n);
         break;
     case PD_NODE_LIST_ITEM:
         rndr_item(t, n, entering);
