@@ -81,15 +81,6 @@ struct seg {
     int indented;           /* starts its line with an indent */
 };
 
-/* Markers. */
-enum marker {
-    MK_NONE = 0,
-    MK_BEGIN,
-    MK_END,
-    MK_PAGE,
-    MK_FF           /* a form feed: a page break unless nothing follows */
-};
-
 /* The block being collected, which the next line may extend or decide. */
 enum pend_kind {
     P_NONE = 0,
@@ -111,10 +102,7 @@ struct rd {
     /* heading levels by style, 0 = not seen yet */
     int levels[S__MAX];
     int next_level;
-    /* paid sections */
-    int in_paid;
-    unsigned paid_line;
-    const char *paid_spelling;
+    struct pd_paid_state paid;  /* the open paid section */
     int title_possible;     /* no block of this input seen yet */
     int ff_pending;         /* a form feed waits for following content */
     unsigned ff_line;
@@ -352,54 +340,25 @@ trim_end(const char *s, size_t len)
  * ------------------------------------------------------------------------
  */
 
-static const struct {
-    const char *text;
-    size_t len;
-    enum marker m;
-} markers[] = {
-    { "##paidbegin##", 13, MK_BEGIN },
-    { "$$paidbegin$$", 13, MK_BEGIN },
-    { "##paidend##", 11, MK_END },
-    { "$$paidend$$", 11, MK_END },
-    { "##pagebreak##", 13, MK_PAGE },
-};
-
 /*
- * Find the first marker (or form feed) in s[from..len).  Returns its
- * offset, or len when there is none; stores its kind, length and the
- * index of its spelling in markers[] (-1 for a form feed).
+ * Find the first marker or form feed in s[from..len).  Returns its offset
+ * (len when there is none) and stores the marker's spelling in *m (NULL
+ * for a form feed or none) and its length in *mlen.
  */
 static size_t
-find_marker(const char *s, size_t len, size_t from, enum marker *m,
-            size_t *mlen, int *which)
+find_marker(const char *s, size_t len, size_t from,
+            const struct pd_marker_spelling **m, size_t *mlen)
 {
-    size_t i, k;
+    size_t at = pd_marker_find(s, from, len, m);
+    const char *ff = memchr(s + from, '\f', at - from);
 
-    for (i = from; i < len; i++) {
-        char c = s[i];
-
-        if (c == '\f') {
-            *m = MK_FF;
-            *mlen = 1;
-            *which = -1;
-            return i;
-        }
-        if (c != '#' && c != '$')
-            continue;
-        for (k = 0; k < sizeof(markers) / sizeof(markers[0]); k++) {
-            if (markers[k].text[0] == c && len - i >= markers[k].len &&
-                memcmp(s + i, markers[k].text, markers[k].len) == 0) {
-                *m = markers[k].m;
-                *mlen = markers[k].len;
-                *which = (int)k;
-                return i;
-            }
-        }
+    if (ff != NULL) {
+        *m = NULL;
+        *mlen = 1;
+        return (size_t)(ff - s);
     }
-    *m = MK_NONE;
-    *mlen = 0;
-    *which = -1;
-    return len;
+    *mlen = *m != NULL ? (*m)->len : 0;
+    return at;
 }
 
 /*
@@ -778,8 +737,7 @@ gather_stats(struct rd *r, const char *text, size_t n)
         const char *nl = memchr(text + pos, '\n', n - pos);
         size_t end = nl ? (size_t)(nl - text) : n, len, ind, mlen;
         const char *s = text + pos;
-        enum marker m;
-        int which;
+        const struct pd_marker_spelling *m;
         unsigned icols, total;
         struct pat p;
 
@@ -797,7 +755,7 @@ gather_stats(struct rd *r, const char *text, size_t n)
             blank_between = 1;
         blank_after = 0;
         seen = 1;
-        if (find_marker(s, len, 0, &m, &mlen, &which) < len) {
+        if (find_marker(s, len, 0, &m, &mlen) < len) {
             prev_prose = 0;
             prev_nonblank = 0;
             continue;
@@ -1490,7 +1448,7 @@ segment(struct rd *r, struct seg *g)
     close_list(r);
     pend_start(r, P_PARA, g, 0);
     r->ptitle = title_possible && r->doc->root->first == NULL &&
-        !r->in_paid && title_shaped(g);
+        !r->paid.open && title_shaped(g);
 }
 
 /* A blank line. */
@@ -1505,51 +1463,25 @@ blank_line(struct rd *r)
         r->lblank = 1;
 }
 
-/* A marker: ends the block before it, then takes effect. */
+/*
+ * A marker (m), or a form feed (m NULL): ends the block before it, then
+ * takes effect.  A form feed is a page break once content follows it.
+ */
 static void
-marker(struct rd *r, enum marker m, int which, unsigned line)
+marker(struct rd *r, const struct pd_marker_spelling *m, unsigned line)
 {
     flush(r);
     close_list(r);
     r->title_possible = 0;
-    if (m != MK_FF)
-        emit_ff(r);
-    switch (m) {
-    case MK_NONE:
-        break;
-    case MK_BEGIN:
-        if (r->in_paid) {
-            pd_warn(r->d, line, "%s inside a paid section ignored "
-                    "(sections do not nest)", markers[which].text);
-            break;
-        }
-        r->b.line = line;
-        if (pd_push(&r->b, PD_NODE_PAID) != NULL) {
-            r->in_paid = 1;
-            r->paid_line = line;
-            r->paid_spelling = markers[which].text;
-        }
-        break;
-    case MK_END:
-        if (!r->in_paid) {
-            pd_warn(r->d, line, "%s outside a paid section ignored",
-                    markers[which].text);
-            break;
-        }
-        pd_pop(&r->b);
-        r->in_paid = 0;
-        break;
-    case MK_PAGE:
-        r->b.line = line;
-        pd_add_leaf(&r->b, PD_NODE_PAGE_BREAK);
-        break;
-    case MK_FF:
+    if (m == NULL) {
         if (!r->ff_pending) {
             r->ff_pending = 1;
             r->ff_line = line;
         }
-        break;
+        return;
     }
+    emit_ff(r);
+    pd_marker_apply(&r->b, &r->paid, m, line, r->d);
 }
 
 /* Measure and hand on a piece of a line; first: it starts the line. */
@@ -1579,8 +1511,8 @@ static void
 line_in(struct rd *r, const char *s, size_t len, unsigned line)
 {
     size_t at = 0, pos, mlen;
-    enum marker m;
-    int which, first = 1;
+    const struct pd_marker_spelling *m;
+    int first = 1;
 
     len = trim_end(s, len);
     if (skip_indent(s, len, NULL) == len) {
@@ -1588,13 +1520,13 @@ line_in(struct rd *r, const char *s, size_t len, unsigned line)
         return;
     }
     for (;;) {
-        pos = find_marker(s, len, at, &m, &mlen, &which);
-        if (m == MK_NONE) {
+        pos = find_marker(s, len, at, &m, &mlen);
+        if (pos == len) {
             piece(r, s + at, len - at, line, first);
             return;
         }
         piece(r, s + at, pos - at, line, first);
-        marker(r, m, which, line);
+        marker(r, m, line);
         first = 0;
         at = pos + mlen;
     }
@@ -1684,11 +1616,7 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     }
     flush(&r);
     close_list(&r);
-    if (r.in_paid) {
-        pd_warn(d, r.paid_line, "%s never closed: the paid section runs to "
-                "the end of the file", r.paid_spelling);
-        pd_pop(&r.b);
-    }
+    pd_marker_finish(&r.b, &r.paid, d);
     pd_pop_all(&r.b);
     pd_buf_free(&r.pbuf);
     pd_buf_free(&text);
