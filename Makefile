@@ -107,9 +107,6 @@ demo: deps
 check: test-deps
 	@$(MAKE) --no-print-directory build/paidoc build/asan/paidoc $(TEST_PROGS)
 	@sh tests/run.sh build/paidoc build/asan/paidoc
-	@if command -v soffice >/dev/null 2>&1 && command -v pandoc >/dev/null 2>&1 \
-	    && command -v pdftotext >/dev/null 2>&1; then \
-	    sh tests/docx/interop.sh build/paidoc; fi
 
 # DOCX interoperability (about 15 s): LibreOffice and pandoc read what the
 # docx writer produces.  Part of `make check` when they are installed.

@@ -15,6 +15,8 @@
 #    Paths in stderr are printed relative to tests/<group>/.
 # 2. Property scripts tests/prop/*.sh, run with PAIDOC=BINARY and
 #    TESTBIN=build/tests; each prints "PASS name" or "FAIL name: why" lines.
+# 3. Once, with the first BINARY: tests/docx/interop.sh (LibreOffice and
+#    pandoc read the DOCX output) when soffice, pandoc and pdftotext exist.
 #
 # It ends with the totals alone on the last line: "N passed, N failed",
 # and exits 1 when anything failed.
@@ -99,11 +101,27 @@ run_props() {
     done
 }
 
+# Slow checks against other programs, once, with the first binary, when
+# those programs are installed: LibreOffice and pandoc read our DOCX.
+run_interop() {
+    for t in soffice pandoc pdftotext; do
+        command -v "$t" >/dev/null 2>&1 || return 0
+    done
+    timeout 600 sh tests/docx/interop.sh "$1" >"$tmp/prop" 2>&1
+    while IFS= read -r line; do
+        case $line in
+        PASS*) ok ;;
+        FAIL*) bad "interop: ${line#FAIL }" ;;
+        esac
+    done <"$tmp/prop"
+}
+
 for bin in "$@"; do
     before=$fail
     run_cases "$bin"
     run_props "$bin"
     echo "$bin: done ($((fail - before)) failed)"
 done
+run_interop "$1"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
