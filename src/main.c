@@ -21,13 +21,13 @@
 static const char usage_text[] =
 "Usage: paidoc [OPTIONS] [FILE...]\n"
 "Convert documents with paid-section markers (##paidbegin## ... ##paidend##)\n"
-"between plain text, Markdown and HTML.  No FILE, or -, reads standard\n"
-"input; several FILEs are read as one document.\n"
+"between plain text, Markdown, HTML, DOCX and JSON.  No FILE, or -, reads\n"
+"standard input; several FILEs are read as one document.\n"
 "\n"
-"  -f, --from FMT          input format (default: from the file's extension,\n"
-"                          else txt)\n"
-"  -t, --to FMT            output format (default: from -o's extension, else\n"
-"                          html)\n"
+"  -f, --from FMT          input format: txt, md, html, docx, json (default:\n"
+"                          from the extension, else the content, else txt)\n"
+"  -t, --to FMT            output format: txt, md, html, docx, json (default:\n"
+"                          from -o's extension, else html)\n"
 "  -o, --output FILE       write to FILE (atomically) instead of stdout\n"
 "  -s, --standalone        HTML: a whole page with the built-in stylesheet\n"
 "      --css URL           HTML -s: link this stylesheet instead\n"
@@ -56,7 +56,9 @@ static const char usage_text[] =
 "\n"
 "Examples:\n"
 "  paidoc report.txt -s -o report.html\n"
-"  paidoc --paid preview -t md < report.txt > preview.md\n";
+"  paidoc --paid preview -t md < report.txt > preview.md\n"
+"  paidoc report.txt -o report.docx\n"
+"  paidoc -t json report.txt | jq '...' | paidoc -f json -t html\n";
 
 enum {
     OPT_PAID = 256,
