@@ -514,10 +514,11 @@ const struct pd_format *pd_format_by_name(const char *name);
 const struct pd_format *pd_format_by_path(const char *path);
 
 /**
- * Guess the format of len bytes of content: a zip signature is docx,
- * `<!DOCTYPE html` or `<html` (after a BOM and white space) is html, a JSON
- * object with a "version" field is json; anything else is txt.  Never
- * returns NULL.
+ * Guess the format of len bytes of content: a zip signature is docx;
+ * `<!DOCTYPE html`, a comment, or the start tag of an element that opens
+ * a page or fragment (`<html`, `<p>`, `<h1 id=…>`, `<section` …; after a
+ * BOM and white space) is html; a JSON object with a "version" field in
+ * its first bytes is json; anything else is txt.  Never returns NULL.
  */
 const struct pd_format *pd_format_sniff(const unsigned char *in, size_t len);
 

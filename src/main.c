@@ -9,6 +9,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +43,15 @@ static const char usage_text[] =
 "      --encoding NAME     input encoding (default: UTF-8/UTF-16 by BOM, UTF-8,\n"
 "                          else GB18030)\n"
 "      --unsafe            pass raw HTML through\n"
+"\n"
+"Limits on untrusted input (SIZE in bytes, or with K, M or G):\n"
+"      --max-input SIZE    refuse larger input files (default 1G)\n"
+"      --max-depth N       flatten nesting deeper than N (default 256)\n"
+"      --max-part SIZE     DOCX: refuse a larger part, counting the bytes\n"
+"                          actually inflated (default 64M)\n"
+"      --max-total SIZE    DOCX: refuse more inflated bytes in all (default\n"
+"                          256M)\n"
+"\n"
 "      --list-formats      list the formats and exit\n"
 "  -h, --help              show this help and exit\n"
 "  -v, --version           show the version and exit\n"
@@ -69,6 +79,10 @@ enum {
     OPT_LIST_FORMATS,
     OPT_CSS,
     OPT_UNSAFE,
+    OPT_MAX_INPUT,
+    OPT_MAX_DEPTH,
+    OPT_MAX_PART,
+    OPT_MAX_TOTAL,
     OPT_STYLE,
     OPT_REFERENCE_DOC
 };
@@ -86,6 +100,10 @@ static const struct option long_options[] = {
     { "encoding",     required_argument, NULL, OPT_ENCODING },
     { "css",          required_argument, NULL, OPT_CSS },
     { "unsafe",       no_argument,       NULL, OPT_UNSAFE },
+    { "max-input",    required_argument, NULL, OPT_MAX_INPUT },
+    { "max-depth",    required_argument, NULL, OPT_MAX_DEPTH },
+    { "max-part",     required_argument, NULL, OPT_MAX_PART },
+    { "max-total",    required_argument, NULL, OPT_MAX_TOTAL },
     { "style",        required_argument, NULL, OPT_STYLE },
     { "reference-doc", required_argument, NULL, OPT_REFERENCE_DOC },
     { "list-formats", no_argument,       NULL, OPT_LIST_FORMATS },
@@ -342,6 +360,32 @@ list_formats(void)
                f[i].write ? "yes" : "-", f[i].description);
 }
 
+/* A size: digits with an optional K, M or G (powers of 1024); not 0. */
+static size_t
+parse_size(const char *opt, const char *s)
+{
+    char msg[300], *end;
+    unsigned long long v;
+    int shift = 0;
+
+    errno = 0;
+    v = strtoull(s, &end, 10);
+    if (end != s && *end != '\0' && end[1] == '\0')
+        switch (*end) {
+        case 'K': case 'k': shift = 10; end++; break;
+        case 'M': case 'm': shift = 20; end++; break;
+        case 'G': case 'g': shift = 30; end++; break;
+        default: break;
+        }
+    if (end == s || *end != '\0' || errno != 0 || v == 0 || s[0] == '-' ||
+        v > ((unsigned long long)SIZE_MAX >> shift)) {
+        snprintf(msg, sizeof(msg), "%s needs a positive number, not '%.100s'",
+                 opt, s);
+        usage_error(msg);
+    }
+    return (size_t)(v << shift);
+}
+
 static pd_paid_mode
 parse_paid(const char *s)
 {
@@ -440,6 +484,20 @@ main(int argc, char **argv)
             break;
         case OPT_UNSAFE:
             opts.unsafe = 1;
+            break;
+        case OPT_MAX_INPUT:
+            opts.max_input = parse_size("--max-input", optarg);
+            break;
+        case OPT_MAX_DEPTH:
+            opts.max_depth = (int)parse_size("--max-depth", optarg);
+            if (opts.max_depth < 1 || opts.max_depth > 100000)
+                usage_error("--max-depth must be between 1 and 100000");
+            break;
+        case OPT_MAX_PART:
+            opts.max_part = parse_size("--max-part", optarg);
+            break;
+        case OPT_MAX_TOTAL:
+            opts.max_total = parse_size("--max-total", optarg);
             break;
         case OPT_STYLE:
             opts.style = optarg;

@@ -87,6 +87,33 @@ skip_space(const unsigned char *in, size_t len, size_t i)
     return i;
 }
 
+/*
+ * 1 when p starts with the start tag of an element that begins an HTML
+ * page or fragment (<html, <head, <body, <meta, <title, <h1>, <p>,
+ * <section ...), so that writer output in a pipe is read back as HTML.
+ */
+static int
+html_start_tag(const char *p, size_t n)
+{
+    static const char *const tags[] = {
+        "html", "head", "body", "meta", "title", "h1", "h2", "h3", "h4",
+        "h5", "h6", "p", "div", "section", "article", "main", "ul", "ol",
+        "blockquote", "pre", "table", "hr", "paid", NULL
+    };
+    size_t i, len;
+
+    if (n < 3 || p[0] != '<')
+        return 0;
+    for (i = 0; tags[i] != NULL; i++) {
+        len = strlen(tags[i]);
+        if (n > len + 1 && strncasecmp(p + 1, tags[i], len) == 0 &&
+            (p[len + 1] == '>' || p[len + 1] == ' ' || p[len + 1] == '/' ||
+             p[len + 1] == '\n' || p[len + 1] == '\t'))
+            return 1;
+    }
+    return 0;
+}
+
 const struct pd_format *
 pd_format_sniff(const unsigned char *in, size_t len)
 {
@@ -96,7 +123,7 @@ pd_format_sniff(const unsigned char *in, size_t len)
     if (len >= 4 && memcmp(in, "PK\x03\x04", 4) == 0)
         return pd_format_by_name("docx");
     if ((n >= 14 && strncasecmp(p, "<!DOCTYPE html", 14) == 0) ||
-        (n >= 5 && strncasecmp(p, "<html", 5) == 0))
+        (n >= 4 && strncmp(p, "<!--", 4) == 0) || html_start_tag(p, n))
         return pd_format_by_name("html");
     if (n >= 1 && *p == '{') {
         /* Our JSON starts with the version field within its first bytes. */

@@ -144,6 +144,33 @@ expect strict 65 "$P" --strict -t txt broken.txt -o strict.out
 [ "$(cat strict.out)" = precious ] && pass strict-nothing-written ||
     fail strict-nothing-written "output changed"
 
+# Input format by content when the name does not tell.
+"$P" doc.txt -t html -o page.html && cp page.html page.noext &&
+    "$P" -t tree page.noext | grep -q '^ *paid$' && pass sniff-html ||
+    fail sniff-html "html content without extension not read as html"
+"$P" doc.txt -o doc.docx && cp doc.docx doc.bin &&
+    "$P" -t txt <doc.bin | grep -q '付费段落甲' && pass sniff-docx-stdin ||
+    fail sniff-docx-stdin "docx on stdin not read as docx"
+"$P" doc.txt -t json | "$P" -t txt | grep -q '^##paidbegin##$' &&
+    pass sniff-json-stdin || fail sniff-json-stdin "json on stdin not read as json"
+printf '{ not our json\n' | "$P" -t txt >out 2>err
+[ "$(cat out)" = "{ not our json" ] && pass sniff-brace-text ||
+    fail sniff-brace-text "$(cat out err)"
+
+# Limits on untrusted input, from the command line.
+expect max-input 65 "$P" --max-input 10 doc.txt
+stderr_is max-input-msg "paidoc: doc.txt: input too large (more than 10 bytes)"
+expect max-input-suffix 0 "$P" --max-input 1K doc.txt
+expect max-input-bad 64 "$P" --max-input 12Q doc.txt
+expect max-depth-bad 64 "$P" --max-depth 0 doc.txt
+expect max-part 65 "$P" --max-part 100 -t txt doc.docx
+grep -q 'cap 100' err && pass max-part-msg || fail max-part-msg "$(cat err)"
+expect max-total 65 "$P" --max-total 200 -t txt doc.docx
+awk 'BEGIN { for (i = 0; i < 40; i++) printf "<blockquote>"; printf "deep"; }' >deep.html
+"$P" --max-depth 8 -t tree deep.html >out 2>err
+grep -q 'deep' out && [ "$(grep -c block_quote out)" -le 8 ] && pass max-depth-flattens ||
+    fail max-depth-flattens "$(grep -c block_quote out) quotes: $(head -c 200 err)"
+
 # Several inputs are one document.
 printf 'second file line.\n' >two.txt
 "$P" -t txt doc.txt two.txt >out && grep -q 'second file line' out &&
