@@ -19,6 +19,11 @@
  *    heading is the title (and the "title" metadata) and `##` is level 1;
  *    so it is when there is no level-1 heading at all; otherwise `#` is
  *    level 1.
+ *  - Run-in headings: a heading whose text ends with the CJK sentence
+ *    punctuation `。`, `；` or `：` (the lead rule of the text format, SPEC
+ *    section 2 rule 3) and whose next sibling is a paragraph is a run-in
+ *    heading: the paragraph continues its line.  Followed by anything else
+ *    (a list, another heading) it stays an ordinary heading.
  *  - Soft breaks: a space, except between two CJK characters.
  *  - Images: a link to the image whose text is the alt text (a plain text
  *    when already inside a link).
@@ -811,6 +816,49 @@ walk(struct md_rd *r, cmark_node *root)
     cmark_iter_free(it);
 }
 
+/* 1 when the plain text of heading h ends with 。, ； or ：. */
+static int
+ends_with_lead_punct(const struct pd_node *h)
+{
+    struct pd_buf t = {0};
+    uint32_t c = 0;
+    size_t i;
+
+    pd_node_text(h, &t);
+    i = t.len;
+    if (i > 0)
+        c = pd_utf8_decode_prev(t.data, &i);
+    pd_buf_free(&t);
+    return c == 0x3002 || c == 0xFF1B || c == 0xFF1A;
+}
+
+/*
+ * Mark run-in headings: every heading of the tree below root that ends
+ * with CJK lead punctuation and is directly followed by a paragraph.  The
+ * walk follows first/next/parent links, without recursion.
+ */
+static void
+mark_run_in(struct pd_node *root)
+{
+    struct pd_node *n = root->first;
+
+    while (n != NULL && n != root) {
+        if (n->type == PD_NODE_HEADING && n->next != NULL &&
+            n->next->type == PD_NODE_PARAGRAPH && ends_with_lead_punct(n))
+            n->as.heading.run_in = 1;
+        if (n->first != NULL && n->type < PD_NODE_FIRST_INLINE &&
+            n->type != PD_NODE_HEADING && n->type != PD_NODE_PARAGRAPH &&
+            n->type != PD_NODE_TITLE) {
+            n = n->first;
+            continue;
+        }
+        while (n != root && n->next == NULL)
+            n = n->parent;
+        if (n != root)
+            n = n->next;
+    }
+}
+
 int
 pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
            const struct pd_opts *opts, struct pd_diag *d)
@@ -864,6 +912,7 @@ pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
         pd_warn(d, r.html_line, "raw HTML dropped (%u time%s); --unsafe "
                 "keeps it", r.nhtml, r.nhtml == 1 ? "" : "s");
     pd_pop_all(&r.b);
+    mark_run_in(doc->root);
     /* The title is also the "title" metadata. */
     if (r.title != NULL && doc->root->first != NULL &&
         doc->root->first->type == PD_NODE_TITLE &&
