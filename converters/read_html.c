@@ -745,7 +745,31 @@ enter_code(struct html_rd *r, xmlNode *n)
     r->last = pd_utf8_decode_prev(r->tmp.data, &i);
 }
 
-/* <ul>, <ol>: a list; tight when no item has a <p> of its own. */
+/* The bullet of a <ul>: named by our writer's class, else '-'. */
+static uint32_t
+bullet_of(const xmlNode *n)
+{
+    static const struct {
+        const char *cls;
+        uint32_t bullet;
+    } classes[] = {
+        { "bullet-star", '*' }, { "bullet-plus", '+' },
+        { "bullet-dot", 0x2022 }, { "bullet-middot", 0xB7 },
+        { "bullet-circle", 0x25CF }
+    };
+    size_t i;
+
+    for (i = 0; i < sizeof(classes) / sizeof(classes[0]); i++)
+        if (has_class(n, classes[i].cls))
+            return classes[i].bullet;
+    return '-';
+}
+
+/*
+ * <ul>, <ol>: a list; tight when no item has a <p> of its own.  Our
+ * writer's classes give back the bullet glyph (bullet-dot ...) and the
+ * `1)` delimiter (paren).
+ */
 static int
 enter_list(struct html_rd *r, const xmlNode *n, int ordered,
            struct frame *f)
@@ -767,7 +791,7 @@ enter_list(struct html_rd *r, const xmlNode *n, int ordered,
                     tight = 0;
     l->as.list.tight = (uint8_t)tight;
     if (!ordered) {
-        l->as.list.bullet = '-';
+        l->as.list.bullet = bullet_of(n);
         return 1;
     }
     l->as.list.start = 1;
@@ -788,7 +812,8 @@ enter_list(struct html_rd *r, const xmlNode *n, int ordered,
         l->as.list.numbering = PD_NUM_LOWER_ALPHA;
     else if (v != NULL && strcmp(v, "A") == 0)
         l->as.list.numbering = PD_NUM_UPPER_ALPHA;
-    l->as.list.delim = PD_DELIM_PERIOD;
+    l->as.list.delim = has_class(n, "paren") ? PD_DELIM_PAREN :
+        PD_DELIM_PERIOD;
     return 1;
 }
 

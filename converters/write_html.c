@@ -426,10 +426,37 @@ rndr_heading(struct html *h, const struct pd_node *n, int entering)
     pd_buf_puts(h->out, "\">");
 }
 
+/*
+ * The class that names a bullet glyph on <ul>, styled by paidoc.css and
+ * read back by read_html.c; NULL for '-', the default.
+ */
+static const char *
+bullet_class(uint32_t bullet)
+{
+    switch (bullet) {
+    case '*':
+        return "bullet-star";
+    case '+':
+        return "bullet-plus";
+    case 0x2022:
+        return "bullet-dot";
+    case 0xB7:
+        return "bullet-middot";
+    case 0x25CF:
+        return "bullet-circle";
+    }
+    return NULL;
+}
+
+/*
+ * <ul>/<ol> with what the list's markers look like: a bullet class, the
+ * type and start of the numbering, class="paren" for `1)` delimiters.
+ */
 static void
 rndr_list(struct html *h, const struct pd_node *n, int entering)
 {
     const char *tag = n->type == PD_NODE_BULLET_LIST ? "ul" : "ol";
+    const char *cls;
 
     if (!entering) {
         cr(h);
@@ -438,6 +465,11 @@ rndr_list(struct html *h, const struct pd_node *n, int entering)
     }
     cr(h);
     pd_buf_printf(h->out, "<%s", tag);
+    if (n->type == PD_NODE_BULLET_LIST) {
+        cls = bullet_class(n->as.list.bullet);
+        if (cls != NULL)
+            pd_buf_printf(h->out, " class=\"%s\"", cls);
+    }
     if (n->type == PD_NODE_ORDERED_LIST) {
         switch ((pd_list_numbering)n->as.list.numbering) {
         case PD_NUM_DECIMAL:
@@ -452,6 +484,9 @@ rndr_list(struct html *h, const struct pd_node *n, int entering)
             pd_buf_puts(h->out, " class=\"circled\"");
             break;
         }
+        if (n->as.list.numbering != PD_NUM_CIRCLED &&
+            n->as.list.delim == PD_DELIM_PAREN)
+            pd_buf_puts(h->out, " class=\"paren\"");
         if (n->as.list.start != 1)
             pd_buf_printf(h->out, " start=\"%d\"", n->as.list.start);
     }
