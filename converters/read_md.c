@@ -20,7 +20,8 @@
  *    so it is when there is no level-1 heading at all; otherwise `#` is
  *    level 1.
  *  - Run-in headings: a heading whose text ends with the CJK sentence
- *    punctuation `。`, `；` or `：` (the lead rule of the text format, SPEC
+ *    punctuation `。`, `；` or `：`, perhaps inside closing quotes (the
+ *    lead rule of the text format, SPEC
  *    section 2 rule 3) and whose next sibling is a paragraph is a run-in
  *    heading: the paragraph continues its line.  Followed by anything else
  *    (a list, another heading) it stays an ordinary heading.
@@ -816,7 +817,18 @@ walk(struct md_rd *r, cmark_node *root)
     cmark_iter_free(it);
 }
 
-/* 1 when the plain text of heading h ends with 。, ； or ：. */
+/* Closing quotes and brackets that may follow a lead (as in read_txt.c). */
+static int
+is_closer(uint32_t c)
+{
+    return c == 0x201D || c == 0x2019 || c == 0x300D || c == 0x300F ||
+        c == 0xFF09 || c == ')' || c == '"' || c == '\'' || c == 0x300B;
+}
+
+/*
+ * 1 when the plain text of heading h ends with 。, ； or ：, perhaps
+ * followed by closing quotes and brackets (`“形势逼人。”`).
+ */
 static int
 ends_with_lead_punct(const struct pd_node *h)
 {
@@ -826,8 +838,8 @@ ends_with_lead_punct(const struct pd_node *h)
 
     pd_node_text(h, &t);
     i = t.len;
-    if (i > 0)
-        c = pd_utf8_decode_prev(t.data, &i);
+    while (i > 0 && is_closer(c = pd_utf8_decode_prev(t.data, &i)))
+        c = 0;
     pd_buf_free(&t);
     return c == 0x3002 || c == 0xFF1B || c == 0xFF1A;
 }
