@@ -29,7 +29,8 @@ pd_lay_free(struct pd_lay *l)
 }
 
 void
-pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list)
+pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list, int mark,
+                  int alt)
 {
     struct pd_lay_list *f;
 
@@ -40,8 +41,9 @@ pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list)
     f = &l->lists[l->nlists++];
     f->next = 0;
     /* Only the directly preceding sibling can have closed last. */
-    f->parity = list->prev != NULL && list->prev == l->closed &&
-        list->prev->type == list->type ? !l->closed_parity : 0;
+    f->mark = list->prev != NULL && list->prev == l->closed &&
+        list->prev->type == list->type && l->closed_mark == mark ?
+        alt : mark;
 }
 
 void
@@ -51,20 +53,20 @@ pd_lay_list_exit(struct pd_lay *l, const struct pd_node *list)
         return;
     l->nlists--;
     l->closed = list;
-    l->closed_parity = l->lists[l->nlists].parity;
+    l->closed_mark = l->lists[l->nlists].mark;
 }
 
 int
-pd_lay_item(struct pd_lay *l, int *parity)
+pd_lay_item(struct pd_lay *l, int *mark)
 {
     struct pd_lay_list *f;
 
     if (l->nlists == 0) {
-        *parity = 0;
+        *mark = 0;
         return 0;
     }
     f = &l->lists[l->nlists - 1];
-    *parity = f->parity;
+    *mark = f->mark;
     return f->next++;
 }
 

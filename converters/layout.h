@@ -22,11 +22,10 @@ struct pd_lay_seg {
     int pending;            /**< the first form is still to be written */
 };
 
-/** An open list: how many of its items were written, its parity. */
+/** An open list: how many of its items were written, its marker. */
 struct pd_lay_list {
     int next;               /**< index of its next item, from 0 */
-    int parity;             /**< 1 when it directly follows a list of its
-                                 type with parity 0 (markers alternate) */
+    int mark;               /**< the marker its items are written with */
 };
 
 /** The layout state.  Initialise with pd_lay_init(). */
@@ -40,7 +39,7 @@ struct pd_lay {
     struct pd_lay_list *lists;  /**< the open lists, innermost last */
     size_t nlists, lcap;
     const struct pd_node *closed;   /**< the list that closed last */
-    int closed_parity;              /**< and its parity */
+    int closed_mark;                /**< and its marker */
 };
 
 /** Start laying out into out. */
@@ -66,11 +65,14 @@ void pd_lay_prefix(struct pd_lay *l);
  * Item numbering in constant time: call pd_lay_list_enter() and
  * pd_lay_list_exit() around every list, pd_lay_item() on entering each of
  * its items: it returns the item's index (0 for the first) and the list's
- * parity in *parity.
+ * marker in *mark.  The marker is the writer's choice: mark, or alt when
+ * the list directly follows a list of its type written with mark (two
+ * adjacent lists with the same marker would read as one).
  */
-void pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list);
+void pd_lay_list_enter(struct pd_lay *l, const struct pd_node *list,
+                       int mark, int alt);
 void pd_lay_list_exit(struct pd_lay *l, const struct pd_node *list);
-int pd_lay_item(struct pd_lay *l, int *parity);
+int pd_lay_item(struct pd_lay *l, int *mark);
 /** End the output with exactly one newline if anything was written. */
 void pd_lay_finish(struct pd_lay *l);
 

@@ -547,21 +547,43 @@ blank_before(const struct pd_node *n)
     return 0;
 }
 
+/*
+ * Open list n with its marker: its own bullet when CommonMark has it
+ * ('-', '*', '+'; others become '-'), its own delimiter; the other one of
+ * '-'/'*' or '.'/')' when the list directly follows a list written with
+ * the same marker, which would otherwise continue it.
+ */
+static void
+list_enter(struct md *m, const struct pd_node *n)
+{
+    int mark, alt;
+
+    if (n->type == PD_NODE_BULLET_LIST) {
+        mark = n->as.list.bullet == '*' || n->as.list.bullet == '+' ?
+            (int)n->as.list.bullet : '-';
+        alt = mark == '-' ? '*' : '-';
+    } else {
+        mark = n->as.list.delim == PD_DELIM_PAREN ? ')' : '.';
+        alt = mark == '.' ? ')' : '.';
+    }
+    pd_lay_list_enter(&m->lay, n, mark, alt);
+}
+
 static void
 rndr_item(struct md *m, const struct pd_node *n, int entering)
 {
     const struct pd_node *list = n->parent;
     char first[32], cont[32];
-    int idx, num, w, parity;
+    int idx, num, w, mark;
 
     if (!entering) {
         pd_lay_pop(&m->lay);
         return;
     }
     pd_lay_block(&m->lay, blank_before(n));
-    idx = pd_lay_item(&m->lay, &parity);
+    idx = pd_lay_item(&m->lay, &mark);
     if (list->type == PD_NODE_BULLET_LIST) {
-        snprintf(first, sizeof(first), "%c ", parity ? '*' : '-');
+        snprintf(first, sizeof(first), "%c ", mark);
     } else {
         num = list->as.list.start;
         if (num < 0)
@@ -569,9 +591,7 @@ rndr_item(struct md *m, const struct pd_node *n, int entering)
         if (num > 999999999 - idx)
             num = 999999999 - idx;
         num += idx;
-        snprintf(first, sizeof(first), "%d%c ", num,
-                 (list->as.list.delim == PD_DELIM_PAREN) ^ parity
-                 ? ')' : '.');
+        snprintf(first, sizeof(first), "%d%c ", num, mark);
     }
     w = (int)strlen(first);
     memset(cont, ' ', (size_t)w);
@@ -715,7 +735,7 @@ rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
     case PD_NODE_BULLET_LIST:
     case PD_NODE_ORDERED_LIST:
         if (entering)
-            pd_lay_list_enter(&m->lay, n);
+            list_enter(m, n);
         else
             pd_lay_list_exit(&m->lay, n);
         break;

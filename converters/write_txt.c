@@ -263,12 +263,12 @@ static void
 item_marker(struct txt *t, const struct pd_node *item)
 {
     const struct pd_node *list = item->parent;
-    int idx, num, parity;
+    int idx, num, mark;
     char al[16];
     struct pd_buf b = {0};
     uint32_t bu = list->as.list.bullet;
 
-    idx = pd_lay_item(&t->lay, &parity);
+    idx = pd_lay_item(&t->lay, &mark);
     if (list->type == PD_NODE_BULLET_LIST) {
         if (bu != '-' && bu != '*' && bu != 0x2022 && bu != 0xB7)
             bu = '-';
@@ -434,7 +434,7 @@ rndr_node(struct txt *t, const struct pd_node *n, int entering)
     case PD_NODE_BULLET_LIST:
     case PD_NODE_ORDERED_LIST:
         if (entering)
-            pd_lay_list_enter(&t->lay, n);
+            pd_lay_list_enter(&t->lay, n, 0, 0);
         else
             pd_lay_list_exit(&t->lay, n);
         break;
