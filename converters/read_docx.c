@@ -12,7 +12,9 @@
  *  - paragraph style (following w:basedOn) by ID or localized name, or
  *    w:outlineLvl → title / heading 1-6; code and quote styles → code
  *    blocks and block quotes; numbering (w:numPr, direct or from the
- *    style) → bullet and ordered lists nested by w:ilvl;
+ *    style) → bullet and ordered lists nested by w:ilvl, the bullet
+ *    from w:lvlText; a list is loose when an item paragraph turns
+ *    w:contextualSpacing off (as our writer does), else tight;
  *  - a w:sdt tagged "paid", or a bookmark paid_N, → a top-level paid
  *    section; a style separator (paragraph mark with w:specVanish) after a
  *    heading → a run-in heading;
@@ -64,6 +66,7 @@ struct para {
     int paid;               /* paid section serial, 0 outside */
     int page_before;
     int rule;               /* bottom border: a thematic break if empty */
+    int loose;              /* w:contextualSpacing explicitly off */
     int seen_text;
     int need_space;         /* after a note mark: space before the text */
     int first, last;        /* items */
@@ -725,6 +728,8 @@ para_begin(struct rd *r, const xmlNode *n)
     p->run_in = x != NULL && onoff(x);
     p->rule = dxr_child(dxr_child(ppr, DXR_NS_W, "pBdr"), DXR_NS_W,
                         "bottom") != NULL;
+    x = dxr_child(ppr, DXR_NS_W, "contextualSpacing");
+    p->loose = x != NULL && !onoff(x);
     p->paid = r->paid_depth > 0 ? r->paid_serial : 0;
     r->pstack[r->np++] = (int)r->nparas++;
     if (r->prefix != NULL) {
@@ -1287,6 +1292,9 @@ enter_list(struct bld *bs, const struct para *p, const struct lvl *l)
     top->ordered = l->ordered;
     top->list = list;
 item:
+    /* Our writer turns contextual spacing off in loose lists. */
+    if (p->loose)
+        top->list->as.list.tight = 0;
     if (pd_push(&bs->b, PD_NODE_LIST_ITEM) == NULL) {
         depth_warning(bs);
         return;

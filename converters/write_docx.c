@@ -65,6 +65,8 @@
 #define REF_ENTRIES_MAX 10000                   /* entries in the zip */
 #define COPY_DEPTH_MAX 64                       /* element nesting copied */
 #define LIST_LEVELS 9                           /* w:ilvl 0..8 */
+#define BULLET_KIND 13          /* abstractNumId of the first bullet glyph */
+#define LOOSE_AFTER 120         /* twips after each item of a loose list */
 
 /*
  * Parts above this size are deflated at level 1 instead of 6: on CJK text
@@ -99,17 +101,19 @@ struct xw {
 
 /* An ordered-list or bullet-list numbering instance (one w:num). */
 struct num_inst {
-    int kind;           /* abstract numbering: 0 bullet, 1.. ordered */
+    int kind;           /* abstract numbering: 1..12 ordered (list_kind),
+                           BULLET_KIND + i the bullet glyph bullets[i] */
     int ilvl;
     int start;
 };
 
-/* A list being written: its numbering and whether the current item
-   still owes its number to a paragraph. */
+/* A list being written: its numbering, whether the current item still
+   owes its number to a paragraph, and whether it is tight. */
 struct list_level {
     int num_id;
     int ilvl;
     int pending;
+    int tight;
 };
 
 /* A finished part waiting to be zipped. */
@@ -136,6 +140,9 @@ struct dx {
     struct num_inst *nums;      /* w:num N = nums[N-1] */
     size_t nnums, capnums;
     unsigned kinds;             /* bit k: abstract numbering k used */
+    uint32_t *bullets;          /* bullet glyphs used, one abstract
+                                   numbering each (BULLET_KIND + i) */
+    size_t nbullets, capbullets;
     struct list_level *lists;   /* open lists, innermost last */
     size_t nlists, caplists;
     int quote_depth;
@@ -866,14 +873,32 @@ enum {
     PARA_RULE = 2           /* bottom border (thematic break) */
 };
 
-/* The abstract numbering of a list node: 0 bullet, 1..12 ordered. */
+/*
+ * The abstract numbering of a list node: 1..12 ordered by numbering and
+ * delimiter; BULLET_KIND + i for a bullet list, where bullets[i] is its
+ * glyph (added when new; glyphs that cannot be written become U+2022).
+ */
 static int
-list_kind(const struct pd_node *list)
+list_kind(struct dx *dx, const struct pd_node *list)
 {
     int numbering = list->as.list.numbering, delim = list->as.list.delim;
+    uint32_t g = list->as.list.bullet;
+    size_t i;
 
-    if (list->type == PD_NODE_BULLET_LIST)
-        return 0;
+    if (list->type == PD_NODE_BULLET_LIST) {
+        if (g <= ' ' || !pd_is_xml_char(g) || (g >= 0x7F && g < 0xA0))
+            g = 0x2022;
+        for (i = 0; i < dx->nbullets; i++)
+            if (dx->bullets[i] == g)
+                return BULLET_KIND + (int)i;
+        if (dx->nbullets == dx->capbullets) {
+            dx->capbullets = dx->capbullets ? dx->capbullets * 2 : 8;
+            dx->bullets = pd_xrealloc(dx->bullets, dx->capbullets *
+                                      sizeof(*dx->bullets));
+        }
+        dx->bullets[dx->nbullets++] = g;
+        return BULLET_KIND + (int)i;
+    }
     if (numbering < 0 || numbering > PD_NUM_CIRCLED)
         numbering = PD_NUM_DECIMAL;
     if (delim < 0 || delim > PD_DELIM_NONE)
@@ -885,7 +910,10 @@ list_kind(const struct pd_node *list)
  * Open a paragraph: <w:p> and its w:pPr.  style is the paragraph style
  * (NULL: the list or quote style, else Normal).  Inside a list the
  * first paragraph of an item carries the item's number; later ones are
- * indented to the item's text.
+ * indented to the item's text.  List paragraphs show whether the list is
+ * tight: w:contextualSpacing (no space between them) for a tight list;
+ * for a loose one space after each paragraph, with contextual spacing
+ * explicitly off, which read_docx.c reads back as loose.
  */
 static int
 open_para(struct dx *dx, const char *style, int flags)
@@ -932,11 +960,19 @@ open_para(struct dx *dx, const char *style, int flags)
         xw_end(x);
         xw_end(x);
     }
+    if (top != NULL && !top->tight) {
+        xw_start(x, "w:spacing");
+        xw_attr_int(x, "w:after", LOOSE_AFTER);
+        xw_end(x);
+    }
     if (left >= 0) {
         xw_start(x, "w:ind");
         xw_attr_int(x, "w:left", left);
         xw_end(x);
     }
+    if (top != NULL)
+        xw_empty(x, "w:contextualSpacing", top->tight ? NULL : "w:val",
+                 top->tight ? NULL : "0");
     if (flags & PARA_RUN_IN) {
         xw_start(x, "w:rPr");
         xw_empty(x, "w:vanish", NULL, NULL);
@@ -987,10 +1023,11 @@ open_list(struct dx *dx, const struct pd_node *list)
         dx->nums = pd_xrealloc(dx->nums, dx->capnums * sizeof(*dx->nums));
     }
     ni = &dx->nums[dx->nnums++];
-    ni->kind = list_kind(list);
+    ni->kind = list_kind(dx, list);
     ni->ilvl = dx->nlists < LIST_LEVELS ? (int)dx->nlists : LIST_LEVELS - 1;
     ni->start = list->type == PD_NODE_ORDERED_LIST ? list->as.list.start : 1;
-    dx->kinds |= 1u << ni->kind;
+    if (ni->kind < BULLET_KIND)
+        dx->kinds |= 1u << ni->kind;
     if (dx->nlists == dx->caplists) {
         dx->caplists = dx->caplists ? dx->caplists * 2 : 8;
         dx->lists = pd_xrealloc(dx->lists, dx->caplists * sizeof(*dx->lists));
@@ -999,6 +1036,7 @@ open_list(struct dx *dx, const struct pd_node *list)
     lv->num_id = (int)dx->nnums;
     lv->ilvl = ni->ilvl;
     lv->pending = 0;
+    lv->tight = list->as.list.tight != 0;
     return dx->x.err ? -1 : 0;
 }
 
@@ -1215,12 +1253,10 @@ static const char *const num_fmt[] = {
     "decimal", "lowerLetter", "upperLetter", "decimalEnclosedCircle"
 };
 
-/* Bullets by level: U+2022, U+25E6, U+25AA. */
-static const char *const bullet_char[] = {
-    "\xe2\x80\xa2", "\xe2\x97\xa6", "\xe2\x96\xaa"
-};
-
-/* One w:lvl of abstract numbering kind (see list_kind). */
+/*
+ * One w:lvl of abstract numbering kind (see list_kind).  A bullet
+ * numbering shows its glyph at every level: the list's own bullet.
+ */
 static int
 write_lvl(struct dx *dx, struct xw *x, int kind, int ilvl)
 {
@@ -1228,10 +1264,14 @@ write_lvl(struct dx *dx, struct xw *x, int kind, int ilvl)
     char text[32];
     const char *suff;
     int numbering = (kind - 1) / 3, delim = (kind - 1) % 3;
+    struct pd_buf g = {0};
 
-    if (kind == 0)
-        snprintf(text, sizeof(text), "%s", bullet_char[ilvl % 3]);
-    else
+    if (kind >= BULLET_KIND) {
+        pd_utf8_put(&g, dx->bullets[kind - BULLET_KIND]);
+        snprintf(text, sizeof(text), "%s", g.data);
+        pd_buf_free(&g);
+        kind = 0;
+    } else
         snprintf(text, sizeof(text), "%%%d%s", ilvl + 1,
                  delim == PD_DELIM_PERIOD ? "." :
                  delim == PD_DELIM_PAREN ? ")" : "");
@@ -1262,7 +1302,8 @@ write_lvl(struct dx *dx, struct xw *x, int kind, int ilvl)
 
 /*
  * word/numbering.xml: one abstract numbering per kind of list used (nine
- * levels each), then one w:num per list, restarting at the list's start.
+ * levels each; one per bullet glyph), then one w:num per list,
+ * restarting at the list's start.
  */
 static int
 write_numbering(struct dx *dx)
@@ -1276,8 +1317,8 @@ write_numbering(struct dx *dx)
         goto fail;
     xw_start(&x, "w:numbering");
     xw_attr(&x, "xmlns:w", W_NS);
-    for (kind = 0; kind < 13; kind++) {
-        if (!(dx->kinds & (1u << kind)))
+    for (kind = 1; kind < BULLET_KIND + (int)dx->nbullets; kind++) {
+        if (kind < BULLET_KIND && !(dx->kinds & (1u << kind)))
             continue;
         xw_start(&x, "w:abstractNum");
         xw_attr_int(&x, "w:abstractNumId", kind);
@@ -1854,6 +1895,7 @@ out:
         free(dx.urls[len]);
     free(dx.urls);
     free(dx.nums);
+    free(dx.bullets);
     free(dx.lists);
     xmlFreeDoc(dx.ref_styles);
     xmlFreeDoc(dx.ref_document);
