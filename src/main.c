@@ -489,9 +489,9 @@ main(int argc, char **argv)
             opts.max_input = parse_size("--max-input", optarg);
             break;
         case OPT_MAX_DEPTH:
-            opts.max_depth = (int)parse_size("--max-depth", optarg);
-            if (opts.max_depth < 1 || opts.max_depth > 100000)
+            if (parse_size("--max-depth", optarg) > 100000)
                 usage_error("--max-depth must be between 1 and 100000");
+            opts.max_depth = (int)parse_size("--max-depth", optarg);
             break;
         case OPT_MAX_PART:
             opts.max_part = parse_size("--max-part", optarg);
