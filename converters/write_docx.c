@@ -66,6 +66,7 @@
 #define COPY_DEPTH_MAX 64                       /* element nesting copied */
 #define LIST_LEVELS 9                           /* w:ilvl 0..8 */
 #define BULLET_KIND 13          /* abstractNumId of the first bullet glyph */
+#define BULLETS_MAX 64          /* distinct glyphs; more become U+2022 */
 #define LOOSE_AFTER 120         /* twips after each item of a loose list */
 
 /*
@@ -873,31 +874,48 @@ enum {
     PARA_RULE = 2           /* bottom border (thematic break) */
 };
 
+/* The index of glyph g in dx->bullets, or -1. */
+static int
+find_bullet(const struct dx *dx, uint32_t g)
+{
+    size_t i;
+
+    for (i = 0; i < dx->nbullets; i++)
+        if (dx->bullets[i] == g)
+            return (int)i;
+    return -1;
+}
+
 /*
  * The abstract numbering of a list node: 1..12 ordered by numbering and
  * delimiter; BULLET_KIND + i for a bullet list, where bullets[i] is its
- * glyph (added when new; glyphs that cannot be written become U+2022).
+ * glyph (added when new; glyphs that cannot be written, and glyphs beyond
+ * the first BULLETS_MAX distinct ones, become U+2022).
  */
 static int
 list_kind(struct dx *dx, const struct pd_node *list)
 {
     int numbering = list->as.list.numbering, delim = list->as.list.delim;
     uint32_t g = list->as.list.bullet;
-    size_t i;
+    int i;
 
     if (list->type == PD_NODE_BULLET_LIST) {
         if (g <= ' ' || !pd_is_xml_char(g) || (g >= 0x7F && g < 0xA0))
             g = 0x2022;
-        for (i = 0; i < dx->nbullets; i++)
-            if (dx->bullets[i] == g)
-                return BULLET_KIND + (int)i;
+        i = find_bullet(dx, g);
+        if (i < 0 && dx->nbullets >= BULLETS_MAX) {
+            g = 0x2022;
+            i = find_bullet(dx, g);
+        }
+        if (i >= 0)
+            return BULLET_KIND + i;
         if (dx->nbullets == dx->capbullets) {
             dx->capbullets = dx->capbullets ? dx->capbullets * 2 : 8;
             dx->bullets = pd_xrealloc(dx->bullets, dx->capbullets *
                                       sizeof(*dx->bullets));
         }
         dx->bullets[dx->nbullets++] = g;
-        return BULLET_KIND + (int)i;
+        return BULLET_KIND + (int)dx->nbullets - 1;
     }
     if (numbering < 0 || numbering > PD_NUM_CIRCLED)
         numbering = PD_NUM_DECIMAL;
