@@ -128,6 +128,17 @@ printf 'Title\n\n##paidbegin##\n\nSecret words here.\n\n##paidend##\n' >en.txt
 "$P" --paid preview -t html en.txt | grep -q 'The rest of this document is for paying readers.' &&
     pass paywall-english || fail paywall-english "no English notice"
 
+# A standalone page: the stylesheet inlined verbatim, the rest as in
+# tests/fixtures/standalone-page.html (kept apart so that a change of
+# the stylesheet does not rewrite a golden file).
+"$P" -s -t html "$TOP/tests/writer/standalone.tree" >page.html 2>err
+sed -n '/^<style>$/,/^<\/style>$/p' page.html | sed '1d;$d' >inline.css
+cmp -s inline.css "$TOP/styles/html/paidoc.css" && pass standalone-css ||
+    fail standalone-css "the <style> element is not styles/html/paidoc.css"
+sed '/^<style>$/,/^<\/style>$/d' page.html >rest.html
+cmp -s rest.html "$TOP/tests/fixtures/standalone-page.html" && pass standalone-page ||
+    fail standalone-page "$(diff "$TOP/tests/fixtures/standalone-page.html" rest.html | head -5)"
+
 # Metadata overrides.
 "$P" -s -M title='My <Title>' doc.txt | grep -q '<title>My &lt;Title&gt;</title>' &&
     pass meta-title || fail meta-title "title not set or not escaped"
