@@ -1,7 +1,8 @@
 #!/bin/sh
 # deps.sh - install the Debian packages that are missing.
-# Arguments are "pc:MODULE:PACKAGE" (a pkg-config module) or
-# "cmd:COMMAND:PACKAGE" (a command on PATH).  Uses apt-get, through sudo
+# Arguments are "pc:MODULE:PACKAGE" (a pkg-config module),
+# "cmd:COMMAND:PACKAGE" (a command on PATH) or "py:MODULE:PACKAGE" (a
+# module Debian's /usr/bin/python3 imports).  Uses apt-get, through sudo
 # when not root.  Prints nothing when everything is there.
 missing=""
 for spec in "$@"; do
@@ -11,6 +12,8 @@ for spec in "$@"; do
     pc)  command -v pkg-config >/dev/null 2>&1 &&
          pkg-config --exists "$what" 2>/dev/null && continue ;;
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+    py)  [ -x /usr/bin/python3 ] &&
+         /usr/bin/python3 -c "import $what" >/dev/null 2>&1 && continue ;;
     esac
     case " $missing " in *" $pkg "*) ;; *) missing="$missing $pkg" ;; esac
 done
