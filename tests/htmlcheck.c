@@ -17,6 +17,7 @@
 #include <libxml/tree.h>
 
 #include "paidoc.h"
+#include "testutil.h"
 #include "internal.h"
 
 static const char *const elements[] = {
@@ -105,22 +106,6 @@ check_tree(xmlNodePtr n)
                 n = n->next;
         }
     }
-}
-
-static int
-read_file(const char *path, struct pd_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-
-    if (f == NULL)
-        return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        pd_buf_put(b, chunk, n);
-    fclose(f);
-    pd_buf_put(b, "", 0);
-    return 0;
 }
 
 int

@@ -18,6 +18,7 @@
 #include <cmark.h>
 
 #include "paidoc.h"
+#include "testutil.h"
 #include "internal.h"
 
 static const char *const marker_names[] = {
@@ -361,22 +362,6 @@ canon_cmark(cmark_node *root, const char *src, size_t len, struct canon *c)
 
 static void report(const char *, const struct canon *, const struct canon *,
                    const struct pd_buf *);
-
-static int
-read_file(const char *path, struct pd_buf *b)
-{
-    FILE *f = fopen(path, "rb");
-    char chunk[65536];
-    size_t n;
-
-    if (f == NULL)
-        return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        pd_buf_put(b, chunk, n);
-    fclose(f);
-    pd_buf_put(b, "", 0);
-    return 0;
-}
 
 int
 main(int argc, char **argv)
