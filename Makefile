@@ -122,3 +122,8 @@ test: build/paidoc build/asan/paidoc $(TEST_PROGS)
 
 clean:
 	rm -rf build out
+
+# Further targets, one fragment per concern: mk/bench.mk (make bench),
+# mk/fuzz.mk (make fuzz, make valgrind), mk/install.mk (make install,
+# the shared library, pkg-config).
+include $(wildcard mk/*.mk)

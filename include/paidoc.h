@@ -438,6 +438,29 @@ typedef enum pd_paid_mode {
 } pd_paid_mode;
 
 /**
+ * How paid sections are spelled in Markdown and HTML output (--paid-style),
+ * for the CMS that reads them.  Every reader recognises every style.
+ */
+typedef enum pd_paid_style {
+    PD_STYLE_FASTADMIN = 0,  /**< ##paidbegin## / ##paidend## lines in md;
+                                  <section class="paid"> in html (default) */
+    PD_STYLE_GHOST,          /**< <!--members-only--> before the paid part
+                                  (Ghost's members-only card) */
+    PD_STYLE_WORDPRESS,      /**< <!--more--> before the paid part */
+    PD_STYLE_HTML_COMMENT    /**< <!--paidbegin--> ... <!--paidend--> */
+} pd_paid_style;
+
+/** Where a teaser boundary goes in a document without markers. */
+typedef enum pd_teaser_kind {
+    PD_TEASER_NONE = 0,
+    PD_TEASER_RATIO,         /**< value: share of characters left free,
+                                  0 < value < 1 (--free-ratio) */
+    PD_TEASER_PARAGRAPHS,    /**< value: free blocks (--free-paragraphs) */
+    PD_TEASER_HEADING        /**< value: the paid part starts at the Nth
+                                  top-level heading (--free-until-heading) */
+} pd_teaser_kind;
+
+/**
  * Options shared by readers and writers.  Zero-initialised options are the
  * defaults.  All strings are borrowed.
  */
@@ -457,6 +480,9 @@ struct pd_opts {
                                      part; 0: 64 MiB */
     size_t max_total;           /**< docx: decompressed bytes of all parts
                                      read; 0: 256 MiB */
+    pd_paid_style paid_style;   /**< md/html marker spelling */
+    pd_teaser_kind teaser;      /**< applied by pd_apply_teaser() */
+    double teaser_value;        /**< see pd_teaser_kind */
 };
 
 /** Default input size limit: 1 GiB. */
@@ -470,6 +496,46 @@ struct pd_opts {
  * nothing.
  */
 void pd_apply_paid(struct pd_doc *doc, const struct pd_opts *opts);
+
+/**
+ * Apply opts->teaser: when doc has no paid section, wrap the blocks from a
+ * block boundary chosen by opts->teaser/teaser_value to the end in one paid
+ * section (never inside a paragraph).  Returns 1 when a section was made,
+ * 0 when not (no teaser asked, the document already has a paid section, or
+ * the boundary falls at the very end; a warning through d says why).  Call
+ * it before pd_apply_paid().
+ */
+int pd_apply_teaser(struct pd_doc *doc, const struct pd_opts *opts,
+                    struct pd_diag *d);
+
+/** Counts of a document (--stats, the batch manifest). */
+struct pd_stats {
+    size_t chars_free;      /**< characters (code points, not counting
+                                 white space) outside paid sections */
+    size_t chars_paid;      /**< the same inside paid sections */
+    double preview_ratio;   /**< chars_free / (chars_free + chars_paid);
+                                 1 for an empty document */
+    size_t paragraphs;      /**< paragraphs, list items' too */
+    size_t headings;        /**< headings, the title not included */
+    size_t paid_sections;   /**< paid sections */
+    size_t lists;           /**< lists */
+    size_t page_breaks;     /**< page breaks */
+};
+
+/** Count doc into *st. */
+void pd_doc_stats(const struct pd_doc *doc, struct pd_stats *st);
+
+/**
+ * Check a document before publishing (--lint): unbalanced or nested
+ * markers, misspelled markers (##paidbegin#, full-width ＃＃paidbegin＃＃),
+ * numbering gaps and skipped levels (一、 then 三、; 一、 then 1.), a paid
+ * section that is empty or is the whole document.  doc is the document
+ * read from src (src may be NULL for binary formats: then only the tree is
+ * checked).  Each problem is reported with pd_warn() and its line; returns
+ * their number.
+ */
+unsigned pd_lint(const struct pd_doc *doc, const unsigned char *src,
+                 size_t len, struct pd_diag *d);
 
 /*
  * ------------------------------------------------------------------------
