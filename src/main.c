@@ -19,7 +19,8 @@
 #include "paidoc.h"
 #include "internal.h"
 
-static const char usage_text[] =
+/* The help, in pieces: ISO C caps one string literal at 4095 bytes. */
+static const char *const usage_text[] = {
 "Usage: paidoc [OPTIONS] [FILE...]\n"
 "       paidoc -d DIR [-j N] [-r] [OPTIONS] FILE...\n"
 "       paidoc --lint FILE...\n"
@@ -58,7 +59,7 @@ static const char usage_text[] =
 "                          boundary\n"
 "      --free-paragraphs N no markers: the first N blocks are free\n"
 "      --free-until-heading N  no markers: paid from the Nth top heading on\n"
-"\n"
+"\n",
 "Batch:\n"
 "  -d, --output-dir DIR    convert each FILE on its own into DIR/NAME.EXT\n"
 "                          (NAME.MODE.EXT for a product with a mode)\n"
@@ -75,7 +76,7 @@ static const char usage_text[] =
 "      --stats[=json]      print counts instead of converting: characters\n"
 "                          free and paid, preview ratio, paragraphs,\n"
 "                          headings, paid sections\n"
-"\n"
+"\n",
 "Limits on untrusted input (SIZE in bytes, or with K, M or G):\n"
 "      --max-input SIZE    refuse larger input files (default 1G)\n"
 "      --max-depth N       flatten nesting deeper than N (default 256)\n"
@@ -104,7 +105,8 @@ static const char usage_text[] =
 "  paidoc --paid preview -t md < report.txt > preview.md\n"
 "  paidoc report.txt -t html:preview,docx:full -o preview.html -o full.docx\n"
 "  paidoc -d out -r -t html:preview,docx:full --manifest out/manifest.jsonl docs/\n"
-"  paidoc -t json report.txt | jq '...' | paidoc -f json -t html\n";
+"  paidoc -t json report.txt | jq '...' | paidoc -f json -t html\n"
+};
 
 enum {
     OPT_PAID = 256,
@@ -545,7 +547,8 @@ main(int argc, char **argv)
             list_formats();
             return 0;
         case 'h':
-            fputs(usage_text, stdout);
+            for (i = 0; i < (int)(sizeof(usage_text) / sizeof(*usage_text)); i++)
+                fputs(usage_text[i], stdout);
             return 0;
         case 'v':
             printf("paidoc %s\n", PD_VERSION);
