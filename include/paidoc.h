@@ -442,8 +442,10 @@ typedef enum pd_paid_mode {
  * for the CMS that reads them.  Every reader recognises every style.
  */
 typedef enum pd_paid_style {
-    PD_STYLE_FASTADMIN = 0,  /**< ##paidbegin## / ##paidend## lines in md;
-                                  <section class="paid"> in html (default) */
+    PD_STYLE_DEFAULT = 0,    /**< ##paidbegin## / ##paidend## lines in md,
+                                  <section class="paid"> in html */
+    PD_STYLE_FASTADMIN,      /**< ##paidbegin## / ##paidend## paragraphs in
+                                  md and html (FastAdmin CMS) */
     PD_STYLE_GHOST,          /**< <!--members-only--> before the paid part
                                   (Ghost's members-only card) */
     PD_STYLE_WORDPRESS,      /**< <!--more--> before the paid part */
