@@ -81,8 +81,9 @@ build/gen/resources.c: build/embed $(RESOURCES)
 
 asan: build/asan/paidoc
 
-LIB_OBJS = $(filter-out build/obj/src/main.o,$(OBJS))
-ASAN_LIB_OBJS = $(filter-out build/asan/obj/src/main.o,$(ASAN_OBJS))
+# The library is everything but the program: src/main.c and src/cli_*.c.
+LIB_OBJS = $(filter-out build/obj/src/main.o build/obj/src/cli_%.o,$(OBJS))
+ASAN_LIB_OBJS = $(filter-out build/asan/obj/src/main.o build/asan/obj/src/cli_%.o,$(ASAN_OBJS))
 
 build/libpaidoc.a: $(LIB_OBJS)
 	rm -f $@
