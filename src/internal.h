@@ -111,6 +111,13 @@ void pd_marker_finish(struct pd_builder *b, struct pd_paid_state *st,
                       struct pd_diag *d);
 
 /**
+ * Characters of node's subtree as pd_doc_stats() counts them: code points
+ * of text, inline code and code blocks that are not white space (stats.c;
+ * the teaser of teaser.c cuts by the same count).
+ */
+size_t pd_node_chars(const struct pd_node *node);
+
+/**
  * A file under styles/ compiled into the program, by its path relative to
  * styles/ (e.g. "html/paidoc.css").  Returns NULL when there is none; the
  * data is NUL-terminated and static.
