@@ -43,6 +43,9 @@ struct html {
     struct pd_buf scratch;  /* heading text for slugs */
     struct pd_buf id;       /* the id being built */
     int warned_raw;
+    const char *begin;      /* paid markers of opts->paid_style */
+    const char *end;        /* NULL: no end marker (ghost, wordpress) */
+    const struct pd_node *rest;   /* then: the one section marked */
 };
 
 /* Bytes below 0x80 that need more than a copy: 1 escape, 2 replace. */
@@ -148,6 +151,27 @@ put_esc(struct pd_buf *out, const char *str, size_t len)
         }
         i++;
     }
+}
+
+/*
+ * Text content.  Text that spells a paid marker (##paidbegin## ...) gets
+ * an empty comment after its first character, `#<!---->#paidbegin##`: it
+ * looks the same in a browser, but neither the html reader (which takes
+ * markers from one text node at a time) nor a CMS that replaces markers
+ * in the HTML source reads it as a marker.
+ */
+static void
+put_text(struct html *h, const char *s, size_t len)
+{
+    const struct pd_marker_spelling *k;
+    size_t from = 0, at;
+
+    while ((at = pd_marker_find(s, from, len, &k)) < len) {
+        put_esc(h->out, s + from, at + 1 - from);
+        pd_buf_puts(h->out, "<!---->");
+        from = at + 1;
+    }
+    put_esc(h->out, s + from, len - from);
 }
 
 /*
@@ -601,7 +625,14 @@ rndr_node(struct html *h, const struct pd_node *n, int entering)
         rndr_simple(h, "<blockquote>", "</blockquote>", entering);
         break;
     case PD_NODE_PAID:
-        rndr_simple(h, "<section class=\"paid\">", "</section>", entering);
+        /* Without an end marker only the first section is marked; the
+         * rest of the document is paid anyway (pd_paid_rest_first). */
+        if (h->end == NULL && n != h->rest)
+            break;
+        if (entering)
+            rndr_simple(h, h->begin, NULL, 1);
+        else if (h->end != NULL)
+            rndr_simple(h, NULL, h->end, 0);
         break;
     case PD_NODE_PAYWALL:
         if (entering) {
@@ -626,7 +657,7 @@ rndr_node(struct html *h, const struct pd_node *n, int entering)
         rndr_raw(h, n);
         break;
     case PD_NODE_TEXT:
-        put_esc(h->out, n->text, n->len);
+        put_text(h, n->text, n->len);
         break;
     case PD_NODE_EMPH:
         pd_buf_puts(h->out, entering ? "<em>" : "</em>");
@@ -647,6 +678,38 @@ rndr_node(struct html *h, const struct pd_node *n, int entering)
         break;
     case PD_NODE_NONE:
     case PD_NODE__MAX:
+        break;
+    }
+}
+
+/*
+ * The paid markers of opts->paid_style.  The comments are written also
+ * without --unsafe: they are our markers, not the user's HTML.
+ */
+static void
+paid_markers(struct html *h, const struct pd_doc *doc)
+{
+    switch (h->opts->paid_style) {
+    case PD_STYLE_FASTADMIN:
+        h->begin = "<p>##paidbegin##</p>";
+        h->end = "<p>##paidend##</p>";
+        break;
+    case PD_STYLE_HTML_COMMENT:
+        h->begin = "<!--paidbegin-->";
+        h->end = "<!--paidend-->";
+        break;
+    case PD_STYLE_GHOST:
+        h->begin = "<!--members-only-->";
+        h->rest = pd_paid_rest_first(doc, "ghost", h->begin, h->d);
+        break;
+    case PD_STYLE_WORDPRESS:
+        h->begin = "<!--more-->";
+        h->rest = pd_paid_rest_first(doc, "wordpress", h->begin, h->d);
+        break;
+    case PD_STYLE_DEFAULT:
+    default:
+        h->begin = "<section class=\"paid\">";
+        h->end = "</section>";
         break;
     }
 }
@@ -736,6 +799,7 @@ pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
     h.out = out;
     h.opts = opts != NULL ? opts : &defaults;
     h.d = d;
+    paid_markers(&h, doc);
     pd_buf_put(out, "", 0);     /* NUL-terminated even when empty */
     if (h.opts->standalone)
         page_head(&h, doc);

@@ -45,6 +45,9 @@ struct md {
     int ws_next;            /* next char, if white space, as a reference */
     int in_heading;
     int warned_raw;
+    const char *begin;      /* paid markers of opts->paid_style; end NULL */
+    const char *end;        /* when the style has none (ghost, wordpress) */
+    const struct pd_node *rest;   /* then: the one section marked */
 };
 
 static int
@@ -759,7 +762,14 @@ rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
         put_line_block(m, NULL, "##pagebreak##");
         break;
     case PD_NODE_PAID:
-        put_line_block(m, NULL, entering ? "##paidbegin##" : "##paidend##");
+        /* Without an end marker only the first section is marked; the
+         * rest of the document is paid anyway (pd_paid_rest_first). */
+        if (m->end == NULL && n != m->rest)
+            break;
+        if (entering)
+            put_line_block(m, NULL, m->begin);
+        else if (m->end != NULL)
+            put_line_block(m, NULL, m->end);
         break;
     case PD_NODE_RAW_BLOCK:
     case PD_NODE_RAW_INLINE:
@@ -794,6 +804,37 @@ rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
     }
 }
 
+/*
+ * The paid markers of opts->paid_style.  Markdown has no paid section of
+ * its own, so the default and fastadmin styles are both the marker lines;
+ * the comment styles are HTML blocks of their own, written also without
+ * --unsafe (they are markers, not the user's HTML).
+ */
+static void
+paid_markers(struct md *m, const struct pd_doc *doc)
+{
+    switch (m->opts->paid_style) {
+    case PD_STYLE_HTML_COMMENT:
+        m->begin = "<!--paidbegin-->";
+        m->end = "<!--paidend-->";
+        break;
+    case PD_STYLE_GHOST:
+        m->begin = "<!--members-only-->";
+        m->rest = pd_paid_rest_first(doc, "ghost", m->begin, m->d);
+        break;
+    case PD_STYLE_WORDPRESS:
+        m->begin = "<!--more-->";
+        m->rest = pd_paid_rest_first(doc, "wordpress", m->begin, m->d);
+        break;
+    case PD_STYLE_DEFAULT:
+    case PD_STYLE_FASTADMIN:
+    default:
+        m->begin = "##paidbegin##";
+        m->end = "##paidend##";
+        break;
+    }
+}
+
 int
 pd_write_md(const struct pd_doc *doc, struct pd_buf *out,
             const struct pd_opts *opts, struct pd_diag *d)
@@ -808,6 +849,7 @@ pd_write_md(const struct pd_doc *doc, struct pd_buf *out,
     m.out = out;
     m.opts = opts != NULL ? opts : &defaults;
     m.d = d;
+    paid_markers(&m, doc);
     pd_lay_init(&m.lay, out);
     pd_iter_init(&it, doc->root);
     while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)

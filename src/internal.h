@@ -63,7 +63,10 @@ enum pd_marker_kind {
     PD_MARK_NONE = 0,
     PD_MARK_BEGIN,          /**< ##paidbegin## or $$paidbegin$$ */
     PD_MARK_END,            /**< ##paidend## or $$paidend$$ */
-    PD_MARK_PAGEBREAK       /**< ##pagebreak## */
+    PD_MARK_PAGEBREAK,      /**< ##pagebreak## */
+    PD_MARK_REST            /**< <!--members-only--> (Ghost), <!--more-->
+                                 (WordPress): the rest of the document is
+                                 paid; there is no end marker */
 };
 
 /** One spelling of a marker. */
@@ -86,18 +89,48 @@ size_t pd_marker_find(const char *s, size_t from, size_t len,
 /** The length of the marker spelled at s[0..len), or 0 when none is. */
 size_t pd_marker_at(const char *s, size_t len);
 
+/**
+ * The marker that an HTML comment whose content (between `<!--` and
+ * `-->`) is s[0..len) stands for, or NULL: `paidbegin`, `paidend`,
+ * `members-only`, `more` (also `more` followed by WordPress's link text),
+ * ASCII case-insensitive, white space around the word ignored.
+ */
+const struct pd_marker_spelling *pd_marker_comment(const char *s,
+                                                   size_t len);
+
+/**
+ * The same for the source text of an HTML block or inline HTML: s[0..len)
+ * must be exactly one comment, white space around it allowed.
+ */
+const struct pd_marker_spelling *pd_marker_html(const char *s, size_t len);
+
+/**
+ * For a paid style without an end marker (ghost, wordpress), whose
+ * marker is spelled `marker`: the first paid section of doc, or NULL.
+ * When blocks follow it (free text, which becomes paid, or later paid
+ * sections, whose markers are dropped) one warning through d says so.
+ */
+const struct pd_node *pd_paid_rest_first(const struct pd_doc *doc,
+                                         const char *style,
+                                         const char *marker,
+                                         struct pd_diag *d);
+
 /** Whether a paid section is open while a reader builds a document. */
 struct pd_paid_state {
     int open;               /**< a section is open */
     unsigned line;          /**< where it opened */
     const char *spelling;   /**< how its begin was spelled */
+    int rest;               /**< opened by a PD_MARK_REST marker: runs to
+                                 the end of the document, no end marker */
 };
 
 /**
  * Carry out marker m, met at input line `line`, at the top level of b
  * (open blocks must be closed first): open or close the paid section, or
  * add a page break.  A begin inside a section or an end outside one is
- * ignored with a warning.
+ * ignored with a warning.  A PD_MARK_REST marker opens a section that no
+ * end marker closes (an end is then ignored with a warning); met inside
+ * an open section it makes that one run to the end, also with a warning.
  */
 void pd_marker_apply(struct pd_builder *b, struct pd_paid_state *st,
                      const struct pd_marker_spelling *m, unsigned line,
@@ -105,7 +138,8 @@ void pd_marker_apply(struct pd_builder *b, struct pd_paid_state *st,
 
 /**
  * At the end of the input: a section still open runs to the end of the
- * document (fail closed); warns and closes it.
+ * document (fail closed); warns and closes it (silently when a
+ * PD_MARK_REST marker opened it: that is what it means).
  */
 void pd_marker_finish(struct pd_builder *b, struct pd_paid_state *st,
                       struct pd_diag *d);
