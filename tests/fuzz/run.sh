@@ -1,0 +1,113 @@
+#!/bin/sh
+# run.sh - run the libFuzzer targets built by `make fuzz-build`.
+#
+#   tests/fuzz/run.sh SECONDS TARGET...      (FUZZ_JOBS=J: J at a time)
+#
+# Seeds: the inputs of the tests (tests/<group>/, tests/fixtures/,
+# examples/) for each reader's format; for the pipeline target the same
+# files behind a first byte that picks the reader and options.  New corpus
+# entries go to build/fuzz/corpus/TARGET, crashes to
+# build/fuzz/artifacts/TARGET/, the log to build/fuzz/logs/TARGET.log.
+# Prints one line per target ("fuzz TARGET: N runs in S s, ...") and exits
+# 1 when any target found a crash, leak, timeout or out-of-memory.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top" || exit 2
+secs=${1:?usage: run.sh SECONDS TARGET...}
+shift
+jobs=${FUZZ_JOBS:-1}
+B=build/fuzz
+mkdir -p "$B/logs"
+
+# seeds TARGET DIR: copy the seed inputs of TARGET into DIR.
+seeds() {
+    mkdir -p "$2"
+    case $1 in
+    txt)  set -- "$2" tests/txt/*.txt tests/*/*.txt examples/*.txt ;;
+    md)   set -- "$2" tests/md/*.md tests/*/*.md ;;
+    html) set -- "$2" tests/html/*.html tests/*/*.html tests/fixtures/*.html ;;
+    docx) set -- "$2" tests/docxread/*.docx tests/*/*.docx ;;
+    json) set -- "$2" tests/json/*.json tests/*/*.json ;;
+    pipeline)
+        d=$2
+        i=0
+        r=0
+        for fmt in txt md html docx json; do
+            for f in tests/*/*."$fmt" tests/fixtures/*/*."$fmt" examples/*."$fmt"; do
+                [ -f "$f" ] || continue
+                # the reader's index; every other file with a paid mode
+                # (bits 3-4), a whole page (bit 5), a low nesting limit
+                # (bit 6) as well
+                b=$((r + (i % 2) * (8 * (i % 4) + 32 * (i % 3 == 1) + 64 * (i % 5 == 3))))
+                { printf "\\$(printf '%03o' "$b")"; cat "$f"; } >"$d/seed-$i"
+                i=$((i + 1))
+            done
+            r=$((r + 1))
+        done
+        return 0 ;;
+    esac
+    d=$1
+    shift
+    for f in "$@"; do
+        [ -f "$f" ] && cp "$f" "$d/" 2>/dev/null
+    done
+    return 0
+}
+
+# run_one TARGET: fuzz it for $secs seconds.
+run_one() {
+    t=$1
+    bin=$B/fuzz_$t
+    if [ ! -x "$bin" ]; then
+        echo "fuzz $t: FAIL, $bin not built (make fuzz-build)"
+        return 1
+    fi
+    rm -rf "$B/seeds/$t"
+    seeds "$t" "$B/seeds/$t"
+    # regression inputs of earlier crashes, by extension
+    for f in tests/fixtures/hostile/fuzz-*; do
+        [ -f "$f" ] || continue
+        case $t:$f in
+        pipeline:*) ;;
+        *:*."$t") cp "$f" "$B/seeds/$t/" ;;
+        esac
+    done
+    mkdir -p "$B/corpus/$t" "$B/artifacts/$t" "$B/logs"
+    start=$(date +%s)
+    ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
+    UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+        "$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
+        -max_len=65536 -print_final_stats=1 \
+        -artifact_prefix="$B/artifacts/$t/" \
+        "$B/corpus/$t" "$B/seeds/$t" >"$B/logs/$t.log" 2>&1
+    rc=$?
+    took=$(($(date +%s) - start))
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/$t.log" | tail -1)
+    cov=$(grep -o 'cov: [0-9]*' "$B/logs/$t.log" | tail -1 | cut -d' ' -f2)
+    n=$(ls "$B/corpus/$t" | wc -l)
+    crashes=$(ls "$B/artifacts/$t" | wc -l)
+    if [ "$rc" -eq 0 ]; then
+        echo "fuzz $t: ${runs:-?} runs in ${took} s, coverage ${cov:-?}, corpus $n, no crash"
+    else
+        echo "fuzz $t: FAIL (exit $rc) after ${runs:-?} runs in ${took} s; artifacts in $B/artifacts/$t/, log $B/logs/$t.log:"
+        grep -E 'ERROR|SUMMARY|fuzz: |runtime error|Test unit written' "$B/logs/$t.log" | head -8 | sed 's/^/    /'
+        return 1
+    fi
+}
+
+status=0
+running=0
+for t in "$@"; do
+    run_one "$t" >"$B/logs/$t.result" 2>&1 &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait
+        running=0
+    fi
+done
+wait
+for t in "$@"; do
+    cat "$B/logs/$t.result"
+    grep -q ': FAIL' "$B/logs/$t.result" && status=1
+done
+exit $status
