@@ -18,11 +18,17 @@
  *   ul, ol (start, type, class circled), li, blockquote, pre (+ code.language-X), hr,
  *   hr.pagebreak, br, em/i, strong/b, code/kbd/samp/tt, a href
  *   section.paid, <paid>          paid section (top level only)
+ *   <!--paidbegin--> <!--paidend-->, <!--members-only--> (Ghost),
+ *   <!--more--> (WordPress), text ##paidbegin## ##paidend## $$...$$
+ *   (FastAdmin stores <p>##paidbegin##</p>), ##pagebreak##
+ *                 paid markers, with the fail-closed rules of the text
+ *                 format (src/markers.c); Ghost's and WordPress's have no
+ *                 end marker, so their section runs to the end
  *   div.paywall, div.alert-paid   paywall notice (text kept)
  *
  * Whitespace is collapsed as a browser does; a newline between two CJK
  * characters joins them without a space.  Scripts, styles, templates,
- * noscript, comments, processing instructions, CDATA and entity
+ * noscript, other comments, processing instructions, CDATA and entity
  * references are dropped; other elements (tables, images, unknown tags)
  * keep their text, with one warning per element name.  Raw HTML is never
  * passed through, not even with --unsafe: HTML input is converted, not
@@ -150,6 +156,8 @@ struct html_rd {
     const char *warned[MAX_WARNED];
     size_t nwarned;
     struct pd_buf tmp;          /* scratch */
+    struct pd_paid_state paid;  /* a section opened by a marker */
+    struct pd_node *paid_node;  /* and its node, while paid.open */
 };
 
 static int
@@ -546,7 +554,7 @@ put_word(struct html_rd *r, const char *s, size_t len)
  * of an inline context, and whitespace alone between blocks adds nothing.
  */
 static void
-add_text(struct html_rd *r, const char *s, size_t len)
+add_words(struct html_rd *r, const char *s, size_t len)
 {
     size_t i = 0, j;
 
@@ -578,7 +586,83 @@ add_text(struct html_rd *r, const char *s, size_t len)
 static void
 add_space(struct html_rd *r)
 {
-    add_text(r, " ", 1);
+    add_words(r, " ", 1);
+}
+
+/* The builder node markers work in: the marker-opened section, or root. */
+static struct pd_node *
+marker_level(struct html_rd *r)
+{
+    if (r->paid.open && r->paid_node != NULL && is_open(r, r->paid_node))
+        return r->paid_node;
+    return r->doc->root;
+}
+
+/*
+ * A paid marker met in the page (a comment such as <!--paidbegin--> or
+ * <!--more-->, or marker text such as FastAdmin's <p>##paidbegin##</p>):
+ * the open paragraph or heading is split there, and the section opens or
+ * closes at the top level, as in the text format (src/markers.c has the
+ * fail-closed rules).  A marker inside a list or a quote closes them
+ * first, with a warning, as a nested <section class="paid"> does.  Inside
+ * a paid element (<section class="paid">, <paid>) markers are ignored
+ * with a warning: the element decides.
+ */
+static void
+on_marker(struct html_rd *r, const struct pd_marker_spelling *k,
+          const xmlNode *n)
+{
+    struct pd_node *p, *top;
+    unsigned line = line_of(n);
+
+    for (p = r->b.cur; p != NULL; p = p->parent)
+        if (p->type == PD_NODE_PAID && p != marker_level(r)) {
+            pd_warn(r->d, line, "%s inside a paid element ignored",
+                    k->text);
+            return;
+        }
+    if (!r->paid.open && r->paid_node != NULL)
+        r->paid_node = NULL;
+    /* What does nothing but warn needs no split. */
+    if ((k->kind == PD_MARK_BEGIN && r->paid.open) ||
+        (k->kind == PD_MARK_END && (!r->paid.open || r->paid.rest)) ||
+        (k->kind == PD_MARK_REST && r->paid.rest)) {
+        pd_marker_apply(&r->b, &r->paid, k, line, r->d);
+        return;
+    }
+    pop_inline(r);
+    top = k->kind == PD_MARK_PAGEBREAK ? r->b.cur : marker_level(r);
+    if (r->b.cur != top) {
+        pd_warn(r->d, line, "paid marker %s inside a %s: moved to the top "
+                "level", k->text, pd_node_type_name[r->b.cur->type]);
+        pop_to(r, top);
+    }
+    flush(r);
+    pd_marker_apply(&r->b, &r->paid, k, line, r->d);
+    if (r->paid.open && r->b.cur->type == PD_NODE_PAID)
+        r->paid_node = r->b.cur;
+    r->last = 0;
+    r->space = NULL;
+}
+
+/*
+ * Text from the page, in flow (not in <pre> or <code>): marker text in
+ * it (##paidbegin## ..., SPEC section 2) splits it.  One text node at a
+ * time: our writer breaks marker spellings in literal text with an empty
+ * comment, `#<!---->#paidbegin##`, so that they stay text.
+ */
+static void
+add_text(struct html_rd *r, const char *s, size_t len, const xmlNode *n)
+{
+    const struct pd_marker_spelling *k;
+    size_t from = 0, at;
+
+    while ((at = pd_marker_find(s, from, len, &k)) < len) {
+        add_words(r, s + from, at - from);
+        on_marker(r, k, n);
+        from = at + k->len;
+    }
+    add_words(r, s + from, len - from);
 }
 
 /*
@@ -1104,7 +1188,7 @@ enter(struct html_rd *r, xmlNode *n, struct frame *f)
         warn_once(r, n, "img", "<img> replaced by its alt text");
         v = attr(n, "alt");
         if (v != NULL)
-            add_text(r, v, strlen(v));
+            add_words(r, v, strlen(v));
         return 0;
     case K_TABLE:
         warn_once(r, n, "table", "<table> flattened: cells kept as "
@@ -1132,12 +1216,21 @@ enter(struct html_rd *r, xmlNode *n, struct frame *f)
     return 1;
 }
 
-/* The end of an element: go back to where it started, if still open. */
+/*
+ * The end of an element: go back to where it started, if still open.  An
+ * element that started at the top level while a marker opened a section
+ * inside it goes back to that section: it stays open until its end marker
+ * (<div>free<!--paidbegin-->paid</div>more paid<!--paidend-->).
+ */
 static void
 leave(struct html_rd *r, const struct frame *f)
 {
-    if (f->restore != NULL && is_open(r, f->restore))
-        pop_to(r, f->restore);
+    struct pd_node *to = f->restore;
+
+    if (to != NULL && to == r->doc->root)
+        to = marker_level(r);
+    if (to != NULL && is_open(r, to))
+        pop_to(r, to);
 }
 
 /* Walk the parsed page once, without recursion. */
@@ -1154,8 +1247,16 @@ walk(struct html_rd *r, xmlDoc *hdoc)
             descend = enter(r, n, &f);
         else if (n->type == XML_TEXT_NODE && n->content != NULL)
             add_text(r, (const char *)n->content,
-                     strlen((const char *)n->content));
-        /* Comments, PIs, CDATA, entity references, DTDs: dropped. */
+                     strlen((const char *)n->content), n);
+        else if (n->type == XML_COMMENT_NODE && n->content != NULL) {
+            const char *c = (const char *)n->content;
+            const struct pd_marker_spelling *k =
+                pd_marker_comment(c, strlen(c));
+
+            if (k != NULL)
+                on_marker(r, k, n);
+        }
+        /* Other comments, PIs, CDATA, entity references, DTDs: dropped. */
         if (descend && n->children != NULL) {
             if (r->nst == r->cap) {
                 r->cap = r->cap ? 2 * r->cap : 64;
@@ -1549,6 +1650,7 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
                   : opts->max_depth > 0 ? 2 : PD_MAX_DEPTH;
     scan_headings(&r, hdoc);
     walk(&r, hdoc);
+    pd_marker_finish(&r.b, &r.paid, d);
     title_meta(&r);
     free(r.st);
     pd_buf_free(&r.tmp);

@@ -39,6 +39,13 @@
  *    never leaks.  The fail-closed rules are those of the text format
  *    (SPEC section 2).  Sections are top-level only: a marker in a list, a
  *    quote, a heading or inside emphasis stays text, with a warning.
+ *  - Comment markers (the --paid-style dialects): an HTML block, or inline
+ *    HTML in a top-level paragraph, that is exactly `<!--paidbegin-->`,
+ *    `<!--paidend-->`, Ghost's `<!--members-only-->` or WordPress's
+ *    `<!--more-->` (white space inside allowed, any case) is a marker, also
+ *    without --unsafe.  The last two have no end marker: the section they
+ *    open runs to the end of the document.  Elsewhere they are ignored
+ *    with a warning.
  *  - Depth: block containers are opened only while there is room left
  *    for a paragraph and an inline below them (opts->max_depth); beyond
  *    that their content is added to the enclosing block, with one
@@ -382,6 +389,8 @@ struct md_rd {
     int para_open;              /* our paragraph for it is pushed */
     unsigned line;              /* input line of the next content */
     int space;                  /* a soft break waits to become a space */
+    int skip_ws;                /* drop white space before the next
+                                   inline (after a comment marker) */
     uint32_t last;              /* last character added in this block */
     struct pd_paid_state paid;  /* the open paid section */
     int warned_depth;
@@ -440,6 +449,7 @@ before_inline(struct md_rd *r)
 {
     open_para(r);
     r->b.line = r->line;
+    r->skip_ws = 0;
     if (r->space) {
         r->space = 0;
         pd_add_text(&r->b, " ", 1);
@@ -451,10 +461,14 @@ before_inline(struct md_rd *r)
 static void
 add_text(struct md_rd *r, const char *s, size_t len)
 {
-    size_t i = len;
+    size_t i;
 
+    if (r->skip_ws)
+        for (; len > 0 && (*s == ' ' || *s == '\t'); len--)
+            s++;
     if (len == 0)
         return;
+    i = len;
     before_inline(r);
     pd_add_text(&r->b, s, len);
     r->last = pd_utf8_decode_prev(s, &i);
@@ -580,13 +594,68 @@ bullet_char(struct md_rd *r, cmark_node *n)
     return '-';
 }
 
-/* Raw HTML: a raw node with --unsafe, else counted and dropped. */
+/*
+ * Drop the white space at the end of the open paragraph, before a marker
+ * splits it (as on_text does for the text markers).
+ */
+static void
+trim_para_end(struct md_rd *r)
+{
+    struct pd_node *t;
+
+    if (!r->para_open || (t = r->b.cur->last) == NULL ||
+        t->type != PD_NODE_TEXT)
+        return;
+    while (t->len > 0 && (t->text[t->len - 1] == ' ' ||
+                          t->text[t->len - 1] == '\t'))
+        t->len--;
+    ((char *)t->text)[t->len] = '\0';
+    if (t->len == 0)
+        pd_node_unlink(t);
+}
+
+/*
+ * An HTML block, or inline HTML directly in a paragraph, that is exactly
+ * one comment marker (<!--paidbegin-->, <!--paidend-->,
+ * <!--members-only-->, <!--more-->): at the top level it opens or closes
+ * the paid section, splitting a paragraph; elsewhere it is ignored with a
+ * warning, as the text markers are.  Returns 1 when n was a marker.
+ */
+static int
+on_comment_marker(struct md_rd *r, cmark_node *n, const char *s,
+                  pd_node_type type)
+{
+    const struct pd_marker_spelling *k = pd_marker_html(s, strlen(s));
+    cmark_node *parent = cmark_node_parent(n);
+
+    if (k == NULL)
+        return 0;
+    if (type == PD_NODE_RAW_BLOCK ?
+        cmark_node_get_type(parent) != CMARK_NODE_DOCUMENT :
+        !r->para_top || cmark_node_get_type(parent) != CMARK_NODE_PARAGRAPH) {
+        pd_warn(r->d, r->line, "%s ignored: paid markers count only at the "
+                "top level", k->text);
+        return 1;
+    }
+    trim_para_end(r);
+    close_para(r);
+    pd_marker_apply(&r->b, &r->paid, k, r->line, r->d);
+    r->skip_ws = 1;
+    return 1;
+}
+
+/*
+ * Raw HTML: a comment marker (above, also without --unsafe: it is ours),
+ * else a raw node with --unsafe, else counted and dropped.
+ */
 static void
 on_html(struct md_rd *r, cmark_node *n, pd_node_type type)
 {
     const char *s = cmark_node_get_literal(n);
     struct pd_node *p;
 
+    if (s != NULL && on_comment_marker(r, n, s, type))
+        return;
     if (!r->opts->unsafe) {
         if (r->nhtml++ == 0)
             r->html_line = r->line;
@@ -682,6 +751,7 @@ enter_block(struct md_rd *r, cmark_node *n, cmark_node_type t)
     case CMARK_NODE_PARAGRAPH:
         r->para = n;
         r->para_open = 0;
+        r->skip_ws = 0;
         r->para_top = cmark_node_get_type(cmark_node_parent(n)) ==
             CMARK_NODE_DOCUMENT;
         break;
