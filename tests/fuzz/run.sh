@@ -50,6 +50,15 @@ seeds() {
     shift
     for f in "$@"; do
         [ -f "$f" ] && cp "$f" "$d/" 2>/dev/null
+        # docx: also its XML parts, as fuzz_docx.c packages them
+        case $f in
+        *.docx)
+            command -v unzip >/dev/null 2>&1 || continue
+            x=$d/$(basename "$f" .docx).xmlparts
+            { unzip -p "$f" word/document.xml; printf '\n\001\n'
+              unzip -p "$f" word/numbering.xml; printf '\n\001\n'
+              unzip -p "$f" word/styles.xml; } >"$x" 2>/dev/null ;;
+        esac
     done
     return 0
 }
