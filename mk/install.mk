@@ -30,7 +30,8 @@ PC_LIBS_PRIVATE = -lm
 
 # The tests of this fragment need these (the man page lint); make check
 # installs them with the rest of TEST_DEPS.
-TEST_DEPS += cmd:mandoc:mandoc cmd:groff:groff-base
+TEST_DEPS += cmd:mandoc:mandoc cmd:groff:groff-base cmd:zsh:zsh cmd:nm:binutils \
+             cmd:readelf:binutils
 
 .PHONY: install uninstall shared gallery
 
