@@ -291,6 +291,14 @@ struct pd_doc *pd_doc_new(void);
 void pd_doc_free(struct pd_doc *doc);
 
 /**
+ * A copy of doc's tree and metadata in a new document, e.g. to write one
+ * read as several products with different paid modes.  Strings (text,
+ * URLs, metadata) are shared with doc, not copied: free the copy before
+ * doc.
+ */
+struct pd_doc *pd_doc_copy(const struct pd_doc *doc);
+
+/**
  * Set metadata key to value (both copied into the arena); an existing
  * value for the key is replaced.  value NULL removes the key.
  */

@@ -1,23 +1,21 @@
 /*
- * main.c - the paidoc program: options, reading inputs, writing the one
- * output atomically, and the exit codes.  The only file that prints or
- * exits.
+ * main.c - the paidoc program: options, and the conversion of one document
+ * into its products, which single runs and batch workers share.  Reading
+ * and publishing files is in cli_io.c, the batch scheduler in cli_batch.c.
  */
-#define _XOPEN_SOURCE 700     /* realpath */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "paidoc.h"
 #include "internal.h"
+#include "cli.h"
 
 /* The help, in pieces: ISO C caps one string literal at 4095 bytes. */
 static const char *const usage_text[] = {
@@ -122,7 +120,15 @@ enum {
     OPT_MAX_PART,
     OPT_MAX_TOTAL,
     OPT_STYLE,
-    OPT_REFERENCE_DOC
+    OPT_REFERENCE_DOC,
+    OPT_PAID_STYLE,
+    OPT_FREE_RATIO,
+    OPT_FREE_PARAGRAPHS,
+    OPT_FREE_UNTIL_HEADING,
+    OPT_MANIFEST,
+    OPT_LINT,
+    OPT_STATS,
+    OPT_TIME_LIMIT
 };
 
 static const struct option long_options[] = {
@@ -134,6 +140,10 @@ static const struct option long_options[] = {
     { "paid",         required_argument, NULL, OPT_PAID },
     { "paywall-text", required_argument, NULL, OPT_PAYWALL_TEXT },
     { "paywall-url",  required_argument, NULL, OPT_PAYWALL_URL },
+    { "paid-style",   required_argument, NULL, OPT_PAID_STYLE },
+    { "free-ratio",   required_argument, NULL, OPT_FREE_RATIO },
+    { "free-paragraphs", required_argument, NULL, OPT_FREE_PARAGRAPHS },
+    { "free-until-heading", required_argument, NULL, OPT_FREE_UNTIL_HEADING },
     { "strict",       no_argument,       NULL, OPT_STRICT },
     { "encoding",     required_argument, NULL, OPT_ENCODING },
     { "css",          required_argument, NULL, OPT_CSS },
@@ -142,36 +152,20 @@ static const struct option long_options[] = {
     { "max-depth",    required_argument, NULL, OPT_MAX_DEPTH },
     { "max-part",     required_argument, NULL, OPT_MAX_PART },
     { "max-total",    required_argument, NULL, OPT_MAX_TOTAL },
+    { "time-limit",   required_argument, NULL, OPT_TIME_LIMIT },
     { "style",        required_argument, NULL, OPT_STYLE },
     { "reference-doc", required_argument, NULL, OPT_REFERENCE_DOC },
+    { "output-dir",   required_argument, NULL, 'd' },
+    { "jobs",         required_argument, NULL, 'j' },
+    { "recursive",    no_argument,       NULL, 'r' },
+    { "manifest",     required_argument, NULL, OPT_MANIFEST },
+    { "lint",         no_argument,       NULL, OPT_LINT },
+    { "stats",        optional_argument, NULL, OPT_STATS },
     { "list-formats", no_argument,       NULL, OPT_LIST_FORMATS },
     { "help",         no_argument,       NULL, 'h' },
     { "version",      no_argument,       NULL, 'v' },
     { NULL, 0, NULL, 0 }
 };
-
-/* The temporary output file, removed if a signal ends the program. */
-static volatile sig_atomic_t have_tmp;
-static char tmp_path[PATH_MAX];
-
-static void
-on_signal(int sig)
-{
-    if (have_tmp)
-        unlink(tmp_path);
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-static void
-die(int code, const char *file, const char *msg)
-{
-    if (file != NULL)
-        fprintf(stderr, "paidoc: %s: %s\n", file, msg);
-    else
-        fprintf(stderr, "paidoc: %s\n", msg);
-    exit(code);
-}
 
 static void
 usage_error(const char *msg)
@@ -195,194 +189,52 @@ bad_option(const char *what, const char *arg, int opt)
     usage_error(msg);
 }
 
-/* Warnings: "FILE:LINE: warning: msg" on stderr. */
+/*
+ * Warnings: "FILE:LINE: warning: msg" on stderr, counted, and kept for the
+ * manifest when there is one.
+ */
+struct warnings {
+    json_t *list;       /* JSON array, or NULL */
+};
+
 static void
 print_warning(void *ud, const char *file, unsigned line, const char *msg)
 {
-    (void)ud;
+    struct warnings *w = ud;
+
     if (line)
         fprintf(stderr, "%s:%u: warning: %s\n", file ? file : "-", line, msg);
     else
         fprintf(stderr, "%s: warning: %s\n", file ? file : "-", msg);
+    if (w != NULL && w->list != NULL) {
+        json_t *o = json_object();
+
+        json_object_set_new(o, "file", json_string(file ? file : "-"));
+        if (line)
+            json_object_set_new(o, "line", json_integer(line));
+        json_object_set_new(o, "message", json_string(msg));
+        json_array_append_new(w->list, o);
+    }
 }
 
-/* Read all of fd into buf; -1 with errno on failure or above max bytes. */
+static void
+diag_init(struct pd_diag *d, const char *file, struct warnings *w)
+{
+    memset(d, 0, sizeof(*d));
+    d->file = file;
+    d->warn = print_warning;
+    d->ud = w;
+}
+
+/* The exit status of a failed reader or writer, after its message. */
 static int
-read_all(int fd, struct pd_buf *buf, size_t max)
+diag_error(const struct pd_diag *d)
 {
-    for (;;) {
-        ssize_t n;
+    int status = d->status ? d->status : PD_ERR_INTERNAL;
 
-        pd_buf_grow(buf, 65536);
-        n = read(fd, buf->data + buf->len, buf->cap - buf->len - 1);
-        if (n == 0)
-            return 0;
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        buf->len += (size_t)n;
-        if (buf->len > max) {
-            errno = EFBIG;
-            return -1;
-        }
-    }
-}
-
-/* Read one input (path "-" is stdin) into buf, or exit with its error. */
-static void
-read_input(const char *path, struct pd_buf *buf, size_t max)
-{
-    int fd = 0;
-    char msg[512];
-    struct stat st;
-
-    if (strcmp(path, "-") != 0) {
-        fd = open(path, O_RDONLY);
-        if (fd < 0) {
-            snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
-            die(PD_ERR_NOINPUT, path, msg);
-        }
-        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode))
-            die(PD_ERR_NOINPUT, path, "cannot read: is a directory");
-    }
-    if (read_all(fd, buf, max) < 0) {
-        if (errno == EFBIG) {
-            snprintf(msg, sizeof(msg), "input too large (more than %zu bytes)",
-                     max);
-            die(PD_ERR_DATA, path, msg);
-        }
-        snprintf(msg, sizeof(msg), "read error: %s", strerror(errno));
-        die(PD_ERR_IO, path, msg);
-    }
-    if (fd != 0)
-        close(fd);
-}
-
-/* Write everything or fail; 0 or -1 with errno. */
-static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
-/* Write out straight into an existing device, pipe or /dev/stdout link. */
-static void
-write_direct(const char *path, const struct pd_buf *out)
-{
-    char msg[600];
-    int fd = open(path, O_WRONLY | O_TRUNC);
-
-    if (fd < 0) {
-        snprintf(msg, sizeof(msg), "cannot open: %s", strerror(errno));
-        die(PD_ERR_CANTCREAT, path, msg);
-    }
-    if (write_all(fd, out->data ? out->data : "", out->len) < 0 ||
-        close(fd) < 0) {
-        snprintf(msg, sizeof(msg), "write error: %s", strerror(errno));
-        die(PD_ERR_IO, path, msg);
-    }
-}
-
-/*
- * Publish out at name: a temporary file in the same directory, written,
- * synced and closed, then renamed over the target.  On any failure the
- * temporary file is removed and an existing file is left as it was.  A
- * symbolic link is followed and its target replaced (the link stays);
- * devices, pipes and the /dev and /proc links to them are written in
- * place, as there is nothing to rename over.
- */
-static void
-write_output_file(const char *name, const struct pd_buf *out)
-{
-    const char *path = name, *slash;
-    char msg[600], resolved[PATH_MAX];
-    struct stat st;
-    mode_t mode, mask;
-    int fd, n;
-
-    if (stat(name, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            die(PD_ERR_CANTCREAT, name, "cannot create: is a directory");
-        if (!S_ISREG(st.st_mode) || strncmp(name, "/dev/", 5) == 0 ||
-            strncmp(name, "/proc/", 6) == 0) {
-            write_direct(name, out);
-            return;
-        }
-    }
-    if (lstat(name, &st) == 0 && S_ISLNK(st.st_mode)) {
-        if (realpath(name, resolved) == NULL) {
-            snprintf(msg, sizeof(msg), "cannot create: %s", strerror(errno));
-            die(PD_ERR_CANTCREAT, name, msg);
-        }
-        path = resolved;
-    }
-    slash = strrchr(path, '/');
-    if (slash != NULL)
-        n = snprintf(tmp_path, sizeof(tmp_path), "%.*s/.%s.tmp.XXXXXX",
-                     (int)(slash - path), path, slash + 1);
-    else
-        n = snprintf(tmp_path, sizeof(tmp_path), ".%s.tmp.XXXXXX", path);
-    if (n < 0 || (size_t)n >= sizeof(tmp_path))
-        die(PD_ERR_CANTCREAT, name, "cannot create: name too long");
-    fd = mkstemp(tmp_path);
-    if (fd < 0) {
-        snprintf(msg, sizeof(msg), "cannot create: %s", strerror(errno));
-        die(PD_ERR_CANTCREAT, name, msg);
-    }
-    have_tmp = 1;
-    if (stat(path, &st) == 0)
-        mode = st.st_mode & 07777;
-    else {
-        mask = umask(0);
-        umask(mask);
-        mode = 0666 & ~mask;
-    }
-    if (write_all(fd, out->data ? out->data : "", out->len) < 0 ||
-        fchmod(fd, mode) < 0 || fsync(fd) < 0) {
-        snprintf(msg, sizeof(msg), "write error: %s", strerror(errno));
-        close(fd);
-        goto fail;
-    }
-    if (close(fd) < 0) {
-        snprintf(msg, sizeof(msg), "write error: %s", strerror(errno));
-        goto fail;
-    }
-    if (rename(tmp_path, path) < 0) {
-        snprintf(msg, sizeof(msg), "cannot create: %s", strerror(errno));
-        unlink(tmp_path);
-        have_tmp = 0;
-        die(PD_ERR_CANTCREAT, name, msg);
-    }
-    have_tmp = 0;
-    return;
-fail:
-    unlink(tmp_path);
-    have_tmp = 0;
-    die(PD_ERR_IO, name, msg);
-}
-
-static void
-write_stdout(const struct pd_buf *out)
-{
-    char msg[300];
-
-    if (write_all(1, out->data ? out->data : "", out->len) < 0) {
-        snprintf(msg, sizeof(msg), "write error: %s", strerror(errno));
-        die(PD_ERR_IO, "<stdout>", msg);
-    }
+    if (d->line)
+        return cli_error(status, NULL, "%s:%u: %s", d->file, d->line, d->msg);
+    return cli_error(status, d->file, "%s", d->msg);
 }
 
 static void
@@ -424,31 +276,67 @@ parse_size(const char *opt, const char *s)
     return (size_t)(v << shift);
 }
 
-static pd_paid_mode
-parse_paid(const char *s)
+/* A whole number in [lo, hi]. */
+static long
+parse_count(const char *opt, const char *s, long lo, long hi)
 {
-    if (strcmp(s, "keep") == 0)
-        return PD_PAID_KEEP;
-    if (strcmp(s, "preview") == 0)
-        return PD_PAID_PREVIEW;
-    if (strcmp(s, "full") == 0)
-        return PD_PAID_FULL;
-    if (strcmp(s, "only") == 0)
-        return PD_PAID_ONLY;
-    fprintf(stderr, "paidoc: unknown paid mode '%s' "
-            "(use keep, preview, full or only)\n", s);
-    exit(PD_ERR_USAGE);
+    char msg[300], *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi) {
+        snprintf(msg, sizeof(msg), "%s needs a whole number from %ld to %ld, "
+                 "not '%.100s'", opt, lo, hi, s);
+        usage_error(msg);
+    }
+    return v;
+}
+
+static const char *const paid_mode_names[] = { "keep", "preview", "full",
+                                               "only" };
+
+/* A paid mode name, or -1. */
+static int
+paid_mode(const char *s, size_t len)
+{
+    int i;
+
+    for (i = 0; i < 4; i++)
+        if (strlen(paid_mode_names[i]) == len &&
+            strncmp(s, paid_mode_names[i], len) == 0)
+            return i;
+    return -1;
+}
+
+static pd_paid_style
+parse_paid_style(const char *s)
+{
+    static const char *const names[] = { "default", "fastadmin", "ghost",
+                                         "wordpress", "html-comment" };
+    char msg[300];
+    int i;
+
+    for (i = 0; i < 5; i++)
+        if (strcmp(s, names[i]) == 0)
+            return (pd_paid_style)i;
+    snprintf(msg, sizeof(msg), "unknown paid style '%.100s' (use fastadmin, "
+             "ghost, wordpress or html-comment)", s);
+    usage_error(msg);
+    return PD_STYLE_DEFAULT;
 }
 
 static const struct pd_format *
-find_format(const char *name, int want_read)
+find_format(const char *name, size_t len, int want_read)
 {
-    const struct pd_format *f = pd_format_by_name(name);
-    char msg[300];
+    const struct pd_format *f;
+    char msg[300], fmt[64];
 
+    snprintf(fmt, sizeof(fmt), "%.*s", (int)(len < 63 ? len : 63), name);
+    f = pd_format_by_name(fmt);
     if (f == NULL) {
         snprintf(msg, sizeof(msg),
-                 "unknown format '%s' (see paidoc --list-formats)", name);
+                 "unknown format '%s' (see paidoc --list-formats)", fmt);
         usage_error(msg);
     }
     if (want_read && f->read == NULL) {
@@ -462,93 +350,505 @@ find_format(const char *name, int want_read)
     return f;
 }
 
-#define MAX_META 64
+/* -t FMT[:MODE],... into c->prod. */
+static void
+parse_products(struct cli *c, const char *s)
+{
+    char msg[300];
+
+    c->nprod = 0;
+    for (;;) {
+        size_t len = strcspn(s, ",");
+        const char *colon = memchr(s, ':', len);
+        struct cli_product *p;
+        int mode;
+
+        if (len == 0)
+            usage_error("-t needs FORMAT[:MODE] items separated by commas");
+        if (c->nprod == CLI_MAX_PRODUCTS)
+            usage_error("too many products in -t");
+        p = &c->prod[c->nprod++];
+        memset(p, 0, sizeof(*p));
+        p->fmt = find_format(s, colon ? (size_t)(colon - s) : len, 0);
+        if (colon != NULL) {
+            mode = paid_mode(colon + 1, len - (size_t)(colon + 1 - s));
+            if (mode < 0) {
+                snprintf(msg, sizeof(msg), "unknown paid mode '%.*s' in -t "
+                         "(use keep, preview, full or only)",
+                         (int)(len - (size_t)(colon + 1 - s)), colon + 1);
+                usage_error(msg);
+            }
+            p->has_mode = 1;
+            p->mode = (pd_paid_mode)mode;
+            p->mode_name = paid_mode_names[mode];
+        }
+        if (s[len] == '\0')
+            break;
+        s += len + 1;
+    }
+}
+
+/*
+ * Reading
+ */
+
+/* Read files as one document into *out; apply -M and the teaser.  When
+ * src is not NULL, the bytes of the last file read are moved there, and
+ * its format stored in *src_fmt. */
+static int
+read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
+         struct pd_doc **out, unsigned *nwarn, struct pd_buf *src,
+         const struct pd_format **src_fmt)
+{
+    const struct pd_format *fmt = NULL;
+    struct pd_doc *doc = pd_doc_new();
+    struct pd_buf in = {0};
+    struct pd_diag diag;
+    int i, status;
+
+    *nwarn = 0;
+    for (i = 0; i < nfiles; i++) {
+        const char *name = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+
+        diag_init(&diag, name, w);
+        pd_buf_clear(&in);
+        status = cli_read_input(files[i], &in, c->opts.max_input
+                                ? c->opts.max_input : PD_MAX_INPUT);
+        if (status != 0)
+            goto fail;
+        fmt = c->from;
+        if (fmt == NULL) {
+            fmt = pd_format_by_path(files[i]);
+            if (fmt == NULL || fmt->read == NULL)
+                fmt = pd_format_sniff((const unsigned char *)in.data, in.len);
+        }
+        if (fmt->read(doc, (const unsigned char *)in.data, in.len, &c->opts,
+                      &diag) < 0) {
+            status = diag_error(&diag);
+            goto fail;
+        }
+        *nwarn += diag.nwarn;
+    }
+    if (src != NULL) {
+        *src = in;
+        *src_fmt = fmt;
+    } else {
+        pd_buf_free(&in);
+    }
+    for (i = 0; i < c->nmeta; i++) {
+        const char *eq = strchr(c->meta[i], '=');
+        char key[64];
+
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - c->meta[i]),
+                 c->meta[i]);
+        pd_doc_set_meta(doc, key, eq + 1);
+    }
+    if (c->opts.teaser != PD_TEASER_NONE) {
+        diag_init(&diag, nfiles == 1 && strcmp(files[0], "-") != 0
+                  ? files[0] : "<stdin>", w);
+        pd_apply_teaser(doc, &c->opts, &diag);
+        *nwarn += diag.nwarn;
+    }
+    *out = doc;
+    return 0;
+fail:
+    pd_buf_free(&in);
+    pd_doc_free(doc);
+    return status;
+}
+
+static int
+read_doc(const struct cli *c, char **files, int nfiles, struct warnings *w,
+         struct pd_doc **out, unsigned *nwarn)
+{
+    return read_doc_src(c, files, nfiles, w, out, nwarn, NULL, NULL);
+}
+
+static int
+strict_error(const char *name, unsigned nwarn)
+{
+    return cli_error(PD_ERR_DATA, name, "%u warning%s treated as error%s "
+                     "(--strict); nothing written", nwarn,
+                     nwarn == 1 ? "" : "s", nwarn == 1 ? "" : "s");
+}
+
+static json_t *
+stats_json(const struct pd_stats *st)
+{
+    json_t *o = json_object();
+
+    json_object_set_new(o, "chars_free", json_integer((json_int_t)st->chars_free));
+    json_object_set_new(o, "chars_paid", json_integer((json_int_t)st->chars_paid));
+    json_object_set_new(o, "preview_ratio",
+                        json_real(st->preview_ratio));
+    json_object_set_new(o, "paragraphs", json_integer((json_int_t)st->paragraphs));
+    json_object_set_new(o, "headings", json_integer((json_int_t)st->headings));
+    json_object_set_new(o, "paid_sections",
+                        json_integer((json_int_t)st->paid_sections));
+    json_object_set_new(o, "lists", json_integer((json_int_t)st->lists));
+    json_object_set_new(o, "page_breaks",
+                        json_integer((json_int_t)st->page_breaks));
+    return o;
+}
+
+/* Append o as one JSON line to rec. */
+static void
+put_json_line(struct pd_buf *rec, json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII |
+                        JSON_REAL_PRECISION(4));
+
+    if (s == NULL) {
+        fprintf(stderr, "paidoc: out of memory\n");
+        exit(PD_ERR_INTERNAL);
+    }
+    pd_buf_puts(rec, s);
+    pd_buf_putc(rec, '\n');
+    free(s);
+}
+
+int
+cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
+            struct pd_buf *record)
+{
+    const char *name = strcmp(files[0], "-") == 0 ? "<stdin>" : files[0];
+    struct pd_buf out[CLI_MAX_PRODUCTS];
+    struct warnings w = { NULL };
+    struct pd_diag diag;
+    struct pd_doc *doc = NULL;
+    struct pd_stats st;
+    json_t *rec = NULL, *outs = NULL;
+    unsigned nwarn;
+    int i, status;
+
+    memset(out, 0, sizeof(out));
+    if (record != NULL) {
+        rec = json_object();
+        outs = json_array();
+        w.list = json_array();
+        json_object_set_new(rec, "input", json_string(name));
+        /* Placeholders, so that the keys come in a readable order. */
+        json_object_set_new(rec, "status", json_null());
+        json_object_set_new(rec, "error", json_null());
+        json_object_set_new(rec, "outputs", json_null());
+        if (nfiles > 1) {
+            json_t *a = json_array();
+
+            for (i = 0; i < nfiles; i++)
+                json_array_append_new(a, json_string(files[i]));
+            json_object_set_new(rec, "inputs", a);
+        }
+    }
+    status = read_doc(c, files, nfiles, &w, &doc, &nwarn);
+    if (status != 0)
+        goto done;
+    if (c->strict && nwarn > 0) {
+        status = strict_error(name, nwarn);
+        goto done;
+    }
+    if (rec != NULL) {
+        pd_doc_stats(doc, &st);
+        json_object_set_new(rec, "counts", stats_json(&st));
+    }
+
+    /* Render every product before publishing any: a failure leaves
+     * nothing half done. */
+    for (i = 0; i < c->nprod; i++) {
+        const struct cli_product *p = &c->prod[i];
+        struct pd_doc *d = i + 1 < c->nprod ? pd_doc_copy(doc) : doc;
+        struct pd_opts opts = c->opts;
+
+        if (p->has_mode)
+            opts.paid = p->mode;
+        pd_apply_paid(d, &opts);
+        diag_init(&diag, outputs[i] && strcmp(outputs[i], "-") != 0
+                  ? outputs[i] : "<stdout>", &w);
+        if (p->fmt->write(d, &out[i], &opts, &diag) < 0) {
+            status = diag_error(&diag);
+            if (d != doc)
+                pd_doc_free(d);
+            goto done;
+        }
+        if (d != doc)
+            pd_doc_free(d);
+        nwarn += diag.nwarn;
+        if (c->strict && diag.nwarn > 0) {
+            status = strict_error(diag.file, diag.nwarn);
+            goto done;
+        }
+    }
+    for (i = 0; i < c->nprod; i++) {
+        const struct cli_product *p = &c->prod[i];
+        int to_stdout = outputs[i] == NULL || strcmp(outputs[i], "-") == 0;
+
+        if (!to_stdout && c->outdir != NULL &&
+            (status = cli_make_parents(outputs[i])) != 0)
+            goto done;
+        status = to_stdout ? cli_write_stdout(&out[i])
+                           : cli_publish(outputs[i], &out[i]);
+        if (status != 0)
+            goto done;
+        if (outs != NULL) {
+            json_t *o = json_object();
+            char hex[65];
+
+            cli_sha256_hex(out[i].data ? out[i].data : "", out[i].len, hex);
+            json_object_set_new(o, "path", json_string(to_stdout
+                                ? "-" : outputs[i]));
+            json_object_set_new(o, "format", json_string(p->fmt->name));
+            json_object_set_new(o, "mode", json_string(
+                paid_mode_names[p->has_mode ? p->mode : c->opts.paid]));
+            json_object_set_new(o, "bytes", json_integer((json_int_t)out[i].len));
+            json_object_set_new(o, "sha256", json_string(hex));
+            json_array_append_new(outs, o);
+        }
+    }
+done:
+    for (i = 0; i < c->nprod; i++)
+        pd_buf_free(&out[i]);
+    pd_doc_free(doc);
+    if (rec != NULL) {
+        json_object_set_new(rec, "status", json_integer(status));
+        json_object_set_new(rec, "error", status != 0
+                            ? json_string(cli_last_error()) : json_null());
+        json_object_set_new(rec, "outputs", outs);
+        json_object_set_new(rec, "warnings", w.list);
+        put_json_line(record, rec);
+        json_decref(rec);
+    }
+    return status;
+}
+
+/*
+ * --lint: each file on its own; the readers' warnings and pd_lint()'s
+ * problems are the findings.
+ */
+static int
+lint_files(const struct cli *c, char **files, int nfiles)
+{
+    unsigned problems = 0, nwarn;
+    int i, worst = 0;
+
+    for (i = 0; i < nfiles; i++) {
+        const char *name = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+        struct pd_buf src = {0};
+        struct pd_doc *doc;
+        struct pd_diag diag;
+        const struct pd_format *fmt;
+        int status;
+
+        status = read_doc_src(c, files + i, 1, NULL, &doc, &nwarn, &src,
+                              &fmt);
+        if (status != 0) {
+            worst = status > worst ? status : worst;
+            continue;
+        }
+        problems += nwarn;
+        /* Misspelled markers are looked for in the source of text formats
+         * when it is UTF-8 (other encodings went through the decoder). */
+        if ((strcmp(fmt->name, "txt") != 0 && strcmp(fmt->name, "md") != 0) ||
+            pd_utf8_check(src.data ? src.data : "", src.len) != src.len)
+            pd_buf_free(&src);
+        diag_init(&diag, name, NULL);
+        problems += pd_lint(doc, (const unsigned char *)src.data, src.len,
+                            &diag);
+        pd_buf_free(&src);
+        pd_doc_free(doc);
+    }
+    if (worst != 0)
+        return worst;
+    return problems ? PD_ERR_DATA : 0;
+}
+
+/* --stats[=json]: the counts of the one document read. */
+static int
+print_stats(const struct cli *c, char **files, int nfiles, int as_json)
+{
+    struct pd_doc *doc;
+    struct pd_stats st;
+    unsigned nwarn;
+    int status;
+
+    status = read_doc(c, files, nfiles, NULL, &doc, &nwarn);
+    if (status != 0)
+        return status;
+    if (c->strict && nwarn > 0) {
+        pd_doc_free(doc);
+        return strict_error(files[0], nwarn);
+    }
+    pd_doc_stats(doc, &st);
+    pd_doc_free(doc);
+    if (as_json) {
+        json_t *o = stats_json(&st);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));
+
+        printf("%s\n", s);
+        free(s);
+        json_decref(o);
+    } else {
+        printf("characters free: %zu\n", st.chars_free);
+        printf("characters paid: %zu\n", st.chars_paid);
+        printf("preview ratio:   %.4f\n", st.preview_ratio);
+        printf("paragraphs:      %zu\n", st.paragraphs);
+        printf("headings:        %zu\n", st.headings);
+        printf("paid sections:   %zu\n", st.paid_sections);
+        printf("lists:           %zu\n", st.lists);
+        printf("page breaks:     %zu\n", st.page_breaks);
+    }
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_error(PD_ERR_IO, "<stdout>", "write error: %s",
+                         strerror(errno));
+    return 0;
+}
 
 int
 main(int argc, char **argv)
 {
-    const struct pd_format *from = NULL, *to = NULL, *fmt;
-    const char *from_name = NULL, *to_name = NULL, *output = NULL;
-    const char *meta[MAX_META];
-    struct pd_opts opts;
-    struct pd_diag diag;
-    struct pd_doc *doc;
-    struct pd_buf in = {0}, out = {0};
+    static struct cli c;
+    const char *outputs[CLI_MAX_PRODUCTS], *to_names = NULL;
     char *stdin_name[] = { (char *)"-" };
+    struct pd_buf manifest = {0};
     char **files;
-    int nfiles, nmeta = 0, strict = 0, c, i;
+    int nfiles, noutputs = 0, lint = 0, stats = -1, nteaser = 0, ch, i,
+        status;
+    size_t ui;
 
-    memset(&opts, 0, sizeof(opts));
+    c.time_limit = 60;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":f:t:o:sM:hv", long_options,
-                            NULL)) != -1) {
-        switch (c) {
+    while ((ch = getopt_long(argc, argv, ":f:t:o:sM:d:j:rhv", long_options,
+                             NULL)) != -1) {
+        switch (ch) {
         case 'f':
-            from_name = optarg;
+            c.from = find_format(optarg, strlen(optarg), 1);
             break;
         case 't':
-            to_name = optarg;
+            to_names = optarg;
+            parse_products(&c, optarg);
             break;
         case 'o':
-            output = optarg;
+            if (noutputs == CLI_MAX_PRODUCTS)
+                usage_error("too many -o options");
+            outputs[noutputs++] = optarg;
             break;
         case 's':
-            opts.standalone = 1;
+            c.opts.standalone = 1;
             break;
         case 'M':
-            if (strchr(optarg, '=') == NULL || optarg[0] == '=')
+            if (strchr(optarg, '=') == NULL || optarg[0] == '=' ||
+                strchr(optarg, '=') - optarg > 60)
                 usage_error("-M needs KEY=VALUE");
-            if (nmeta == MAX_META)
+            if (c.nmeta == CLI_MAX_META)
                 usage_error("too many -M options");
-            meta[nmeta++] = optarg;
+            c.meta[c.nmeta++] = optarg;
             break;
         case OPT_PAID:
-            opts.paid = parse_paid(optarg);
+            if ((i = paid_mode(optarg, strlen(optarg))) < 0) {
+                fprintf(stderr, "paidoc: unknown paid mode '%s' "
+                        "(use keep, preview, full or only)\n", optarg);
+                return PD_ERR_USAGE;
+            }
+            c.opts.paid = (pd_paid_mode)i;
             break;
         case OPT_PAYWALL_TEXT:
-            opts.paywall_text = optarg;
+            c.opts.paywall_text = optarg;
             break;
         case OPT_PAYWALL_URL:
-            opts.paywall_url = optarg;
+            c.opts.paywall_url = optarg;
+            break;
+        case OPT_PAID_STYLE:
+            c.opts.paid_style = parse_paid_style(optarg);
+            break;
+        case OPT_FREE_RATIO: {
+            char *end;
+            double r;
+
+            errno = 0;
+            r = strtod(optarg, &end);
+            if (end == optarg || *end != '\0' || errno != 0 || !(r > 0) ||
+                !(r < 1))
+                usage_error("--free-ratio needs a number between 0 and 1, "
+                            "e.g. 0.3");
+            c.opts.teaser = PD_TEASER_RATIO;
+            c.opts.teaser_value = r;
+            nteaser++;
+            break;
+        }
+        case OPT_FREE_PARAGRAPHS:
+            c.opts.teaser = PD_TEASER_PARAGRAPHS;
+            c.opts.teaser_value = (double)parse_count("--free-paragraphs",
+                                                      optarg, 1, 1000000);
+            nteaser++;
+            break;
+        case OPT_FREE_UNTIL_HEADING:
+            c.opts.teaser = PD_TEASER_HEADING;
+            c.opts.teaser_value = (double)parse_count("--free-until-heading",
+                                                      optarg, 1, 1000000);
+            nteaser++;
             break;
         case OPT_STRICT:
-            strict = 1;
+            c.strict = 1;
             break;
         case OPT_ENCODING:
-            opts.encoding = optarg;
+            c.opts.encoding = optarg;
             break;
         case OPT_CSS:
-            opts.css_url = optarg;
+            c.opts.css_url = optarg;
             break;
         case OPT_UNSAFE:
-            opts.unsafe = 1;
+            c.opts.unsafe = 1;
             break;
         case OPT_MAX_INPUT:
-            opts.max_input = parse_size("--max-input", optarg);
+            c.opts.max_input = parse_size("--max-input", optarg);
             break;
         case OPT_MAX_DEPTH:
-            if (parse_size("--max-depth", optarg) > 100000)
-                usage_error("--max-depth must be between 1 and 100000");
-            opts.max_depth = (int)parse_size("--max-depth", optarg);
+            c.opts.max_depth = (int)parse_count("--max-depth", optarg, 1,
+                                                100000);
             break;
         case OPT_MAX_PART:
-            opts.max_part = parse_size("--max-part", optarg);
+            c.opts.max_part = parse_size("--max-part", optarg);
             break;
         case OPT_MAX_TOTAL:
-            opts.max_total = parse_size("--max-total", optarg);
+            c.opts.max_total = parse_size("--max-total", optarg);
+            break;
+        case OPT_TIME_LIMIT:
+            c.time_limit = (unsigned)parse_count("--time-limit", optarg, 0,
+                                                 1000000);
             break;
         case OPT_STYLE:
-            opts.style = optarg;
+            c.opts.style = optarg;
             break;
         case OPT_REFERENCE_DOC:
-            opts.reference_doc = optarg;
+            c.opts.reference_doc = optarg;
+            break;
+        case 'd':
+            c.outdir = optarg;
+            break;
+        case 'j':
+            c.jobs = (int)parse_count("-j", optarg, 1, 1024);
+            break;
+        case 'r':
+            c.recursive = 1;
+            break;
+        case OPT_MANIFEST:
+            c.manifest = optarg;
+            break;
+        case OPT_LINT:
+            lint = 1;
+            break;
+        case OPT_STATS:
+            if (optarg == NULL)
+                stats = 0;
+            else if (strcmp(optarg, "json") == 0)
+                stats = 1;
+            else
+                usage_error("--stats takes no value or =json");
             break;
         case OPT_LIST_FORMATS:
             list_formats();
             return 0;
         case 'h':
-            for (i = 0; i < (int)(sizeof(usage_text) / sizeof(*usage_text)); i++)
-                fputs(usage_text[i], stdout);
+            for (ui = 0; ui < sizeof(usage_text) / sizeof(*usage_text); ui++)
+                fputs(usage_text[ui], stdout);
             return 0;
         case 'v':
             printf("paidoc %s\n", PD_VERSION);
@@ -563,89 +863,89 @@ main(int argc, char **argv)
     }
     files = argv + optind;
     nfiles = argc - optind;
+    if (nteaser > 1)
+        usage_error("choose one of --free-ratio, --free-paragraphs and "
+                    "--free-until-heading");
+    if (lint + (stats >= 0) + (c.outdir != NULL) > 1)
+        usage_error("--lint, --stats and -d do not go together");
+    if (c.recursive && c.outdir == NULL)
+        usage_error("-r needs -d DIR");
+    if ((c.jobs || c.recursive) && c.outdir == NULL)
+        usage_error("-j needs -d DIR");
+
+    /* The products: -t, else one per -o by its extension, else html. */
+    if (c.nprod == 0) {
+        for (i = 0; i < noutputs && c.outdir == NULL; i++) {
+            const struct pd_format *f = pd_format_by_path(outputs[i]);
+
+            if (f == NULL || f->write == NULL) {
+                if (noutputs == 1)
+                    break;
+                cli_error(PD_ERR_USAGE, outputs[i], "cannot tell the format "
+                          "from the name; use -t");
+                return PD_ERR_USAGE;
+            }
+            c.prod[c.nprod++].fmt = f;
+        }
+        if (c.nprod == 0) {
+            c.prod[0].fmt = pd_format_by_name("html");
+            c.nprod = 1;
+        }
+    }
+
+    if (lint || stats >= 0) {
+        if (nfiles == 0) {
+            files = stdin_name;
+            nfiles = 1;
+        }
+        return lint ? lint_files(&c, files, nfiles)
+                    : print_stats(&c, files, nfiles, stats);
+    }
+    cli_catch_signals();
+    if (c.outdir != NULL) {
+        if (noutputs > 0)
+            usage_error("-o and -d do not go together");
+        if (nfiles == 0)
+            usage_error("-d needs input FILEs");
+        if (c.jobs == 0) {
+            long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+            c.jobs = n < 1 ? 1 : n > 64 ? 64 : (int)n;
+        }
+        return cli_batch(&c, files, nfiles);
+    }
+
     if (nfiles == 0) {
         files = stdin_name;
         nfiles = 1;
     }
+    if (c.nprod > 1 && noutputs != c.nprod) {
+        char msg[300];
 
-    /* Formats: options first, then extensions, then content, then the
-     * defaults.  Without -f each input's format is found on its own. */
-    if (from_name != NULL)
-        from = find_format(from_name, 1);
-    if (to_name != NULL)
-        to = find_format(to_name, 0);
-    else if (output != NULL && (to = pd_format_by_path(output)) != NULL &&
-             to->write != NULL)
-        ;
-    else
-        to = pd_format_by_name("html");
-    if (to->binary && output == NULL && isatty(1))
-        usage_error("refusing to write binary output to a terminal; use -o");
-
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    signal(SIGHUP, on_signal);
-
-    /* Read every input into one document. */
-    doc = pd_doc_new();
-    for (i = 0; i < nfiles; i++) {
-        const char *name = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
-
-        memset(&diag, 0, sizeof(diag));
-        diag.file = name;
-        diag.warn = print_warning;
-        pd_buf_clear(&in);
-        read_input(files[i], &in, opts.max_input ? opts.max_input
-                                                 : PD_MAX_INPUT);
-        fmt = from;
-        if (fmt == NULL) {
-            fmt = pd_format_by_path(files[i]);
-            if (fmt == NULL || fmt->read == NULL)
-                fmt = pd_format_sniff((const unsigned char *)in.data, in.len);
-        }
-        if (fmt->read(doc, (const unsigned char *)in.data, in.len, &opts,
-                       &diag) < 0) {
-            if (diag.line)
-                fprintf(stderr, "paidoc: %s:%u: %s\n", name, diag.line,
-                        diag.msg);
-            else
-                fprintf(stderr, "paidoc: %s: %s\n", name, diag.msg);
-            pd_buf_free(&in);
-            pd_doc_free(doc);
-            return diag.status ? diag.status : PD_ERR_INTERNAL;
-        }
-        if (strict && diag.nwarn > 0) {
-            fprintf(stderr, "paidoc: %s: %u warning%s treated as error%s "
-                    "(--strict); nothing written\n", name, diag.nwarn,
-                    diag.nwarn == 1 ? "" : "s", diag.nwarn == 1 ? "" : "s");
-            pd_buf_free(&in);
-            pd_doc_free(doc);
-            return PD_ERR_DATA;
-        }
+        snprintf(msg, sizeof(msg), "%d products (-t %.100s) need %d -o names, "
+                 "in the same order", c.nprod, to_names ? to_names : "",
+                 c.nprod);
+        usage_error(msg);
     }
-    pd_buf_free(&in);
-    for (i = 0; i < nmeta; i++) {
-        char *eq = strchr(meta[i], '=');
+    if (c.nprod == 1 && noutputs > 1)
+        usage_error("one product but several -o; use -t FMT,FMT,...");
+    for (i = 0; i < c.nprod; i++)
+        if (c.prod[i].fmt->binary && (noutputs == 0 ||
+            strcmp(outputs[i], "-") == 0) && isatty(1))
+            usage_error("refusing to write binary output to a terminal; "
+                        "use -o");
+    cli_arm_time_limit(c.time_limit, strcmp(files[0], "-") == 0 ? "<stdin>"
+                       : files[0], -1);
+    status = cli_convert(&c, files, nfiles, noutputs ? (char **)outputs
+                         : (char *[CLI_MAX_PRODUCTS]){ NULL },
+                         c.manifest ? &manifest : NULL);
+    cli_disarm_time_limit();
+    if (c.manifest != NULL) {
+        int s2 = cli_publish(c.manifest, &manifest);
 
-        *eq = '\0';
-        pd_doc_set_meta(doc, meta[i], eq + 1);
+        if (status == 0)
+            status = s2;
     }
-    pd_apply_paid(doc, &opts);
-
-    memset(&diag, 0, sizeof(diag));
-    diag.file = output ? output : "<stdout>";
-    diag.warn = print_warning;
-    if (to->write(doc, &out, &opts, &diag) < 0) {
-        fprintf(stderr, "paidoc: %s: %s\n", diag.file, diag.msg);
-        pd_buf_free(&out);
-        pd_doc_free(doc);
-        return diag.status ? diag.status : PD_ERR_INTERNAL;
-    }
-    if (output != NULL && strcmp(output, "-") != 0)
-        write_output_file(output, &out);
-    else
-        write_stdout(&out);
-    pd_buf_free(&out);
-    pd_doc_free(doc);
-    return 0;
+    pd_buf_free(&manifest);
+    return status;
 }
