@@ -101,3 +101,11 @@ install: build/paidoc build/libpaidoc.a build/libpaidoc.so build/paidoc.pc
 # they may hold other packages' files).
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# README's gallery: docs/gallery/*.png, made from examples/ (commit them).
+GALLERY_DEPS = cmd:soffice:libreoffice-writer-nogui cmd:pdftoppm:poppler-utils \
+               cmd:chromium:chromium cmd:fc-list:fontconfig
+gallery: deps
+	@sh tools/deps.sh $(GALLERY_DEPS)
+	@$(MAKE) --no-print-directory build/paidoc
+	sh docs/gallery/gallery.sh build/paidoc
