@@ -665,91 +665,101 @@ marker_word(const struct ch *l, size_t n, size_t i, int dollar, size_t *end)
 
 /* Delimiters and blanks looked at around a marker word, at most. */
 #define RUN_MAX 8
+/* Characters decoded around a candidate: the runs and the longest word. */
+#define WINDOW (RUN_MAX + 16 + RUN_MAX)
+
+/* 1 when the byte at s[p] starts p, P, ｐ or Ｐ: where a word may start. */
+static int
+candidate(const char *s, size_t len, size_t p)
+{
+    const unsigned char *u = (const unsigned char *)s + p;
+
+    if (u[0] == 'p' || u[0] == 'P')
+        return 1;
+    return u[0] == 0xEF && len - p >= 3 &&
+        ((u[1] == 0xBD && u[2] == 0x90) || (u[1] == 0xBC && u[2] == 0xB0));
+}
 
 /*
  * Check one line (UTF-8, without its LF).  Accepted markers are found
  * first with the readers' own function (markers.c), so that no accepted
  * spelling is ever reported; a marker word outside them that has a # or $
  * next to it is reported.  A word without any (prose about "paidbegin")
- * is left alone.
+ * is left alone.  Each candidate is looked at through a window of a few
+ * characters, so that a line of any length costs time in proportion and
+ * no memory.
  */
 static unsigned
-check_line(const char *s, size_t len, unsigned line, struct pd_buf *chars,
-           struct pd_diag *d)
+check_line(const char *s, size_t len, unsigned line, struct pd_diag *d)
 {
     const struct pd_marker_spelling *m;
-    struct ch *l;
-    size_t n = 0, i, j, end, lo, hi, ok_start, ok_end, floor = 0;
+    struct ch w[WINDOW + 1];
+    size_t p, q, i, n, at, j, end, lo, hi, ok_start, ok_end, floor = 0;
     unsigned problems = 0;
     const char *want;
     int dollar, delims;
 
-    /* Cheap test first: most lines have no "paid" or "page" at all. */
-    for (i = 0; i + 3 < len; i++)
-        if ((s[i] | 0x20) == 'p' || (unsigned char)s[i] == 0xEF)
-            break;
-    if (i + 3 >= len)
-        return 0;
-
-    pd_buf_clear(chars);
-    pd_buf_grow(chars, (len + 1) * sizeof(struct ch));
-    l = (struct ch *)(void *)chars->data;
-    for (i = 0; i < len; n++) {
-        l[n].off = i;
-        l[n].c = fold(pd_utf8_decode(s, len, &i));
-    }
-    l[n].off = len;
-
     ok_start = pd_marker_find(s, 0, len, &m);
     ok_end = m != NULL ? ok_start + m->len : len;
-    for (i = 0; i < n; i++) {
-        if (l[i].c != 'p' || (i > 0 && is_letter(l[i - 1].c)))
+    for (p = 0; p < len; p++) {
+        if (!candidate(s, len, p))
             continue;
         /* Skip the accepted markers that end before this word. */
-        while (m != NULL && ok_end <= l[i].off) {
+        while (m != NULL && ok_end <= p) {
             floor = ok_end;
             ok_start = pd_marker_find(s, ok_end, len, &m);
             ok_end = m != NULL ? ok_start + m->len : len;
         }
-        if (m != NULL && ok_start <= l[i].off)
+        if (m != NULL && ok_start <= p)
             continue;                   /* inside an accepted marker */
-        /* Delimiters before the word, not reaching into a marker. */
-        lo = i;
+
+        /* The window: RUN_MAX characters back (not into a marker). */
+        for (q = p, at = 0; at < RUN_MAX && q > floor; at++)
+            pd_utf8_decode_prev(s, &q);
+        for (i = q, n = 0; n < WINDOW && i < len; n++) {
+            w[n].off = i;
+            w[n].c = fold(pd_utf8_decode(s, len, &i));
+        }
+        w[n].off = i;
+        if (at > 0 && is_letter(w[at - 1].c))
+            continue;                   /* inside a word: "prepaid" */
+
+        /* Delimiters before the word. */
+        lo = at;
         delims = 0;
         dollar = 0;
-        for (j = 0; j < RUN_MAX && lo > 0 && l[lo - 1].off >= floor &&
-             (is_delim(l[lo - 1].c) || l[lo - 1].c == ' '); j++) {
+        while (lo > 0 && (is_delim(w[lo - 1].c) || w[lo - 1].c == ' ')) {
             lo--;
-            if (is_delim(l[lo].c)) {
+            if (is_delim(w[lo].c)) {
                 delims++;
-                dollar = l[lo].c == '$';
+                dollar = w[lo].c == '$';
             }
         }
-        while (lo < i && !is_delim(l[lo].c))
+        while (lo < at && !is_delim(w[lo].c))
             lo++;                       /* no blanks before the first # */
-        if (marker_word(l, n, i, dollar, &end) == NULL)
+        if (marker_word(w, n, at, dollar, &end) == NULL)
             continue;
         /* Delimiters after it, not reaching into the next marker. */
         hi = end;
         for (j = 0; j < RUN_MAX && hi < n &&
-             (m == NULL || l[hi].off < ok_start) &&
-             (is_delim(l[hi].c) || l[hi].c == ' '); j++) {
-            if (is_delim(l[hi].c)) {
+             (m == NULL || w[hi].off < ok_start) &&
+             (is_delim(w[hi].c) || w[hi].c == ' '); j++) {
+            if (is_delim(w[hi].c)) {
                 if (delims == 0)
-                    dollar = l[hi].c == '$';
+                    dollar = w[hi].c == '$';
                 delims++;
             }
             hi++;
         }
-        while (hi > end && !is_delim(l[hi - 1].c))
+        while (hi > end && !is_delim(w[hi - 1].c))
             hi--;
         if (delims == 0)
             continue;
-        want = marker_word(l, n, i, dollar, &end);
+        want = marker_word(w, n, at, dollar, &end);
         pd_warn(d, line, "misspelled marker: %.*s (expected %s)",
-                (int)(l[hi].off - l[lo].off), s + l[lo].off, want);
+                (int)(w[hi].off - w[lo].off), s + w[lo].off, want);
         problems++;
-        i = hi > i ? hi - 1 : i;
+        p = w[hi].off - 1;              /* go on after what was reported */
     }
     return problems;
 }
@@ -758,7 +768,7 @@ check_line(const char *s, size_t len, unsigned line, struct pd_buf *chars,
 static unsigned
 check_source(const unsigned char *src, size_t len, struct pd_diag *d)
 {
-    struct pd_buf text = {0}, chars = {0};
+    struct pd_buf text = {0};
     struct pd_diag quiet = {0};
     unsigned problems = 0, line = 1;
     size_t start = 0, i;
@@ -768,14 +778,12 @@ check_source(const unsigned char *src, size_t len, struct pd_diag *d)
         for (i = 0; i <= text.len; i++) {
             if (i < text.len && text.data[i] != '\n')
                 continue;
-            problems += check_line(text.data + start, i - start, line,
-                                   &chars, d);
+            problems += check_line(text.data + start, i - start, line, d);
             start = i + 1;
             line++;
         }
     }
     pd_buf_free(&text);
-    pd_buf_free(&chars);
     return problems;
 }
 
