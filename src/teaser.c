@@ -171,7 +171,8 @@ pd_apply_teaser(struct pd_doc *doc, const struct pd_opts *opts,
     }
     if (boundary == first) {
         pd_warn(d, boundary->line, "%s %g ignored: it would leave nothing "
-                "free but the title", opt, v);
+                "free%s", opt, v, first != doc->root->first ?
+                " but the title" : "");
         return 0;
     }
 
