@@ -62,6 +62,7 @@ struct numbering {
     char zh_text[ZH_RANKS][LABEL_MAX];
     char zh_open[ZH_RANKS][8], zh_close[ZH_RANKS][8];
     int zh_zh[ZH_RANKS];            /* rank written in Chinese numerals */
+    int zh_level[ZH_RANKS];         /* its heading level, 0: not seen */
     int zh_prev;                    /* rank of the last heading, -1 */
     char prev_text[LABEL_MAX];      /* label of the last heading */
     long ch[CH_RANKS];
@@ -153,7 +154,10 @@ zh_number(const char *s, size_t len, size_t *i)
     return value + (cur < 0 ? 0 : cur);
 }
 
-/* Read Arabic digits (ASCII or full-width) at s[*i], or -1. */
+/*
+ * Read Arabic digits (ASCII or full-width) at s[*i], or -1.  At most
+ * three, as in the txt reader: a year such as 2023 numbers nothing.
+ */
 static long
 ar_number(const char *s, size_t len, size_t *i)
 {
@@ -166,7 +170,7 @@ ar_number(const char *s, size_t len, size_t *i)
         v = digit_val(pd_utf8_decode(s, len, &t));
         if (v < 0)
             break;
-        if (++n > 6)
+        if (++n > 3)
             return -1;
         value = value * 10 + v;
         j = t;
@@ -387,8 +391,8 @@ report_number(struct pd_diag *d, unsigned line, const char *found,
 
 /* A heading of FAM_ZH: skipped levels, then the number. */
 static unsigned
-check_zh(struct numbering *nb, const struct label *lb, unsigned line,
-         struct pd_diag *d)
+check_zh(struct numbering *nb, const struct label *lb, int level,
+         unsigned line, struct pd_diag *d)
 {
     char expect[LABEL_MAX + 16];
     int r = lb->rank, k;
@@ -408,10 +412,18 @@ check_zh(struct numbering *nb, const struct label *lb, unsigned line,
                       nb->zh[r], lb->num, expect);
         problems++;
     }
-    /* Go on from what the document has, so that one slip is one report. */
+    /*
+     * Go on from what the document has, so that one slip is one report.
+     * The numbering below this heading starts again: below in the tree,
+     * that is by the levels the reader gave (in the order the styles
+     * first appear), so that a document that puts 1. above （一） is not
+     * taken to task for every heading; in GB/T order that is the same.
+     */
     nb->zh[r] = lb->num;
-    for (k = r + 1; k < ZH_RANKS; k++)
-        nb->zh[k] = 0;
+    nb->zh_level[r] = level;
+    for (k = 0; k < ZH_RANKS; k++)
+        if (k != r && nb->zh_level[k] > level)
+            nb->zh[k] = 0;
     memcpy(nb->zh_text[r], lb->text, sizeof(lb->text));
     memcpy(nb->zh_close[r], lb->close, sizeof(lb->close));
     memcpy(nb->zh_open[r], lb->open, sizeof(lb->open));
@@ -419,7 +431,7 @@ check_zh(struct numbering *nb, const struct label *lb, unsigned line,
     nb->zh_prev = r;
     memcpy(nb->prev_text, lb->text, sizeof(lb->text));
     /* 1. under a new 一、 or （一） starts a new decimal outline too. */
-    if (r < 2)
+    if (r != 2 && (nb->zh_level[2] == 0 || nb->zh_level[2] > level))
         nb->ndec = 0;
     else if (r == 2) {
         nb->dec[0] = lb->num;
@@ -554,7 +566,8 @@ check_tree(const struct pd_doc *doc, struct pd_diag *d)
             pd_node_text(n, &text);
             if (text.len > 0 && parse_label(text.data, text.len, &lb)) {
                 if (lb.fam == FAM_ZH)
-                    problems += check_zh(&nb, &lb, n->line, d);
+                    problems += check_zh(&nb, &lb, n->as.heading.level,
+                                         n->line, d);
                 else if (lb.fam == FAM_CHAPTER)
                     problems += check_chapter(&nb, &lb, n->line, d);
                 else
