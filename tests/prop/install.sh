@@ -18,7 +18,7 @@ pass() { echo "PASS $1"; }
 fail() { echo "FAIL $1: $2"; }
 
 stage=$T/stage
-if make --no-print-directory install DESTDIR="$stage" PREFIX=/usr \
+if make -j2 --no-print-directory install DESTDIR="$stage" PREFIX=/usr \
         >"$T/make.log" 2>&1; then
     pass make-install
 else
