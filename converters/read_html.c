@@ -1438,6 +1438,59 @@ fix_utf8(const unsigned char *in, size_t len, size_t first, size_t base,
 }
 
 /*
+ * Control characters, which libxml2's HTML parser drops without a word
+ * (joining the words around them): form feed, white space in HTML,
+ * becomes a space; other C0 controls but tab, line feed and carriage
+ * return, and the non-characters U+FFFE and U+FFFF become U+FFFD, with
+ * one warning naming the first.  in is valid UTF-8.  Returns 1 when out
+ * holds the cleaned bytes, 0 when there was nothing to change.
+ */
+static int
+fix_controls(const unsigned char *in, size_t len, struct pd_buf *out,
+             struct pd_diag *d)
+{
+    size_t i = 0, at, start = 0, count = 0, first_at = 0;
+    uint32_t c, first = 0;
+    int changed = 0;
+
+    while (i < len) {
+        at = i;
+        if (in[i] < 0x80) {
+            c = in[i++];
+            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+                continue;
+        } else {
+            c = pd_utf8_decode((const char *)in, len, &i);
+            if (c != 0xFFFE && c != 0xFFFF)
+                continue;
+        }
+        if (!changed) {
+            pd_buf_grow(out, len + 16);
+            changed = 1;
+        }
+        pd_buf_put(out, in + start, at - start);
+        start = i;
+        if (c == '\f') {
+            pd_buf_putc(out, ' ');
+            continue;
+        }
+        pd_buf_puts(out, "\xEF\xBF\xBD");
+        if (count++ == 0) {
+            first = c;
+            first_at = at;
+        }
+    }
+    if (!changed)
+        return 0;
+    pd_buf_put(out, in + start, len - start);
+    if (count > 0)
+        pd_warn(d, line_at(in, first_at), "%s U+%04X replaced by U+FFFD%s",
+                first < 0x20 ? "control character" : "non-character",
+                (unsigned)first, count > 1 ? " (and the others like it)" : "");
+    return 1;
+}
+
+/*
  * Remove <![CDATA[ ... ]]> sections from the raw bytes (outside of foreign
  * content a browser ignores them, while libxml2 returns them as text).
  * Without "]]>", the section ends at the next '>', as a browser's bogus
@@ -1565,7 +1618,7 @@ int
 pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
              const struct pd_opts *opts, struct pd_diag *d)
 {
-    struct pd_buf fixed = {0}, capped = {0}, nocdata = {0};
+    struct pd_buf fixed = {0}, capped = {0}, nocdata = {0}, noctl = {0};
     const unsigned char *p = in;
     const char *enc = "UTF-8";
     size_t n = len, base = 0, bad;
@@ -1605,6 +1658,10 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
                 p = (const unsigned char *)fixed.data;
                 n = fixed.len;
             }
+            if (fix_controls(p, n, &noctl, d)) {
+                p = (const unsigned char *)noctl.data;
+                n = noctl.len;
+            }
             options |= HTML_PARSE_IGNORE_ENC;
         }
         if (strip_cdata(p, n, &nocdata)) {
@@ -1622,6 +1679,7 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
         pd_buf_free(&fixed);
         pd_buf_free(&capped);
         pd_buf_free(&nocdata);
+        pd_buf_free(&noctl);
         return pd_error(d, PD_ERR_INTERNAL, 0, "libxml2: out of memory");
     }
     hdoc = htmlCtxtReadMemory(ctxt, (const char *)p, (int)n, "input.html",
@@ -1635,6 +1693,7 @@ pd_read_html(struct pd_doc *doc, const unsigned char *in, size_t len,
     pd_buf_free(&fixed);
     pd_buf_free(&capped);
     pd_buf_free(&nocdata);
+    pd_buf_free(&noctl);
     if (hdoc == NULL) {
         htmlFreeParserCtxt(ctxt);
         if (len == 0 || n == 0)

@@ -941,11 +941,56 @@ mark_run_in(struct pd_node *root)
     }
 }
 
+/*
+ * Replace C0 control characters other than tab, line feed and carriage
+ * return, and the non-characters U+FFFE and U+FFFF (none of them may
+ * appear in XML, so the HTML and DOCX writers could not keep them) by
+ * U+FFFD, with one warning naming the first.  s is valid UTF-8.  Returns
+ * 1 when out holds the cleaned text, 0 when there was nothing to replace.
+ */
+static int
+clean_controls(const char *s, size_t n, struct pd_buf *out, struct pd_diag *d)
+{
+    size_t i = 0, at, start = 0, count = 0;
+    unsigned line = 1, first_line = 0;
+    uint32_t c, first = 0;
+
+    while (i < n) {
+        at = i;
+        if ((unsigned char)s[i] < 0x80) {
+            c = (unsigned char)s[i++];
+            if (c == '\n')
+                line++;
+            if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r')
+                continue;
+        } else {
+            c = pd_utf8_decode(s, n, &i);
+            if (c != 0xFFFE && c != 0xFFFF)
+                continue;
+        }
+        if (count++ == 0) {
+            pd_buf_grow(out, n + 16);
+            first = c;
+            first_line = line;
+        }
+        pd_buf_put(out, s + start, at - start);
+        pd_buf_puts(out, "\xEF\xBF\xBD");
+        start = i;
+    }
+    if (count == 0)
+        return 0;
+    pd_buf_put(out, s + start, n - start);
+    pd_warn(d, first_line, "%s U+%04X replaced by U+FFFD%s",
+            first < 0x20 ? "control character" : "non-character",
+            (unsigned)first, count > 1 ? " (and the others like it)" : "");
+    return 1;
+}
+
 int
 pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
            const struct pd_opts *opts, struct pd_diag *d)
 {
-    struct pd_buf text = {0}, flat = {0}, title = {0};
+    struct pd_buf text = {0}, flat = {0}, title = {0}, clean = {0};
     struct md_rd r;
     cmark_node *root;
     const char *src;
@@ -969,6 +1014,10 @@ pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
         r.b.max_depth = opts->max_depth < 8 ? 8 : opts->max_depth;
     src = text.data ? text.data : "";
     src_len = text.len;
+    if (clean_controls(src, src_len, &clean, d)) {
+        src = clean.data;
+        src_len = clean.len;
+    }
     cut_line = flatten_nesting(src, src_len, r.b.max_depth - 4, &flat);
     if (cut_line != 0) {
         pd_warn(d, cut_line, "block quotes and lists nested deeper than %d "
@@ -1006,6 +1055,7 @@ pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
     ret = 0;
 out:
     pd_buf_free(&text);
+    pd_buf_free(&clean);
     pd_buf_free(&flat);
     pd_buf_free(&title);
     return ret;
