@@ -50,8 +50,9 @@ static const char *const usage_text[] = {
 "      --paid MODE         keep (default), preview, full or only\n"
 "      --paywall-text TEXT the notice that replaces paid text in a preview\n"
 "      --paywall-url URL   link the notice to URL\n"
-"      --paid-style NAME   how md and html mark paid sections: fastadmin\n"
-"                          (default), ghost, wordpress or html-comment\n"
+"      --paid-style NAME   how md and html mark paid sections for a CMS:\n"
+"                          fastadmin, ghost, wordpress or html-comment\n"
+"                          (default: marker lines in md, <section> in html)\n"
 "      --free-ratio R      no markers in the input: make the part after the\n"
 "                          first R (0 < R < 1) of the text paid, at a block\n"
 "                          boundary\n"
@@ -321,7 +322,7 @@ parse_paid_style(const char *s)
         if (strcmp(s, names[i]) == 0)
             return (pd_paid_style)i;
     snprintf(msg, sizeof(msg), "unknown paid style '%.100s' (use fastadmin, "
-             "ghost, wordpress or html-comment)", s);
+             "ghost, wordpress, html-comment or default)", s);
     usage_error(msg);
     return PD_STYLE_DEFAULT;
 }
@@ -644,10 +645,9 @@ lint_files(const struct cli *c, char **files, int nfiles)
             continue;
         }
         problems += nwarn;
-        /* Misspelled markers are looked for in the source of text formats
-         * when it is UTF-8 (other encodings went through the decoder). */
-        if ((strcmp(fmt->name, "txt") != 0 && strcmp(fmt->name, "md") != 0) ||
-            pd_utf8_check(src.data ? src.data : "", src.len) != src.len)
+        /* Misspelled markers are looked for in the source of the text
+         * formats (pd_lint decodes it as the readers do). */
+        if (strcmp(fmt->name, "txt") != 0 && strcmp(fmt->name, "md") != 0)
             pd_buf_free(&src);
         diag_init(&diag, name, NULL);
         problems += pd_lint(doc, (const unsigned char *)src.data, src.len,
