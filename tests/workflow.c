@@ -696,11 +696,6 @@ static const char *const known_problems[] = {
     "tests/txt/zh-list-sentences.txt",      /* starts at （二） */
     "tests/txt/zh-paren-digit-runin.txt",   /* 一、 then （1） */
     "tests/txt/zh-runin-first-level.txt",   /* 一、 then 1. */
-    /*
-     * The bundled example goes from 三、对策建议 straight to 1.建立需求清单
-     * (line 12), while 一、 and 二、 use （一）: a skipped level.
-     */
-    "examples/community-report.txt",
 };
 
 static void
