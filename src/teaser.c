@@ -12,7 +12,6 @@
 #include "paidoc.h"
 #include "internal.h"
 
-/* The teaser options as they read on the command line, for warnings. */
 /* |x|, without libm. */
 static double
 dabs(double x)
@@ -20,6 +19,7 @@ dabs(double x)
     return x < 0 ? -x : x;
 }
 
+/* The teaser options as they read on the command line, for warnings. */
 static const char *
 option_name(pd_teaser_kind k)
 {
