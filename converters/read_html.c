@@ -633,8 +633,12 @@ on_marker(struct html_rd *r, const struct pd_marker_spelling *k,
     pop_inline(r);
     top = k->kind == PD_MARK_PAGEBREAK ? r->b.cur : marker_level(r);
     if (r->b.cur != top) {
+        pd_node_type t = r->b.cur->type;
+
         pd_warn(r->d, line, "paid marker %s inside a %s: moved to the top "
-                "level", k->text, pd_node_type_name[r->b.cur->type]);
+                "level", k->text, t == PD_NODE_BLOCK_QUOTE ? "block quote" :
+                t == PD_NODE_LIST_ITEM || is_list(t) ? "list" :
+                pd_node_type_name[t]);
         pop_to(r, top);
     }
     flush(r);

@@ -595,16 +595,16 @@ bullet_char(struct md_rd *r, cmark_node *n)
 }
 
 /*
- * Drop the white space at the end of the open paragraph, before a marker
- * splits it (as on_text does for the text markers).
+ * Drop the white space at the end of the open inline content, before a
+ * marker splits the paragraph (as on_text does for the text markers) or
+ * where an ignored marker ended it.
  */
 static void
 trim_para_end(struct md_rd *r)
 {
     struct pd_node *t;
 
-    if (!r->para_open || (t = r->b.cur->last) == NULL ||
-        t->type != PD_NODE_TEXT)
+    if ((t = r->b.cur->last) == NULL || t->type != PD_NODE_TEXT)
         return;
     while (t->len > 0 && (t->text[t->len - 1] == ' ' ||
                           t->text[t->len - 1] == '\t'))
@@ -635,6 +635,13 @@ on_comment_marker(struct md_rd *r, cmark_node *n, const char *s,
         !r->para_top || cmark_node_get_type(parent) != CMARK_NODE_PARAGRAPH) {
         pd_warn(r->d, r->line, "%s ignored: paid markers count only at the "
                 "top level", k->text);
+        /* One space where it stood, none at the end. */
+        if (type == PD_NODE_RAW_INLINE) {
+            if (cmark_node_next(n) == NULL)
+                trim_para_end(r);
+            else
+                r->skip_ws = 1;
+        }
         return 1;
     }
     trim_para_end(r);
