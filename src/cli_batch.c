@@ -4,10 +4,11 @@
  * Each input is converted in a child process of its own: a crash, a time
  * limit or an exhausted memory in one document cannot take the others
  * down, and the single-file code (which may exit) serves unchanged.  A
- * child's standard error and manifest line go to files in a private
- * temporary directory; the parent prints the errors of one input together
- * when it ends, and writes the manifest in input order, so the result does
- * not depend on -j.
+ * child's standard error and manifest line go to temporary files that are
+ * unlinked as soon as they are opened, so nothing is left behind whatever
+ * ends the run; the parent prints the errors of one input together when
+ * it ends, and writes the manifest in input order, so the result does not
+ * depend on -j.
  */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
@@ -33,6 +34,8 @@ struct job {
     char *base;             /* DIR/SUBDIRS/NAME, to which .EXT is added */
     char *record;           /* manifest line (malloc), or NULL */
     int status;
+    int err_fd, rec_fd;     /* while it runs: its stderr, its manifest
+                               line (-1 without --manifest) */
 };
 
 struct batch {
@@ -42,7 +45,7 @@ struct batch {
     dev_t out_dev;          /* the output directory, not to be walked */
     ino_t out_ino;
     int have_out;
-    char tmpdir[PATH_MAX];
+    const char *tmpdir;     /* for the unlinked temporary files */
     int progress;           /* stderr is a terminal */
     double start, last_shown;
     size_t done, failed;
@@ -221,14 +224,22 @@ check_collisions(const struct batch *b)
     return status;
 }
 
-static void
-tmp_name(char *out, size_t cap, const struct batch *b, size_t i,
-         const char *ext)
+/* An anonymous temporary file: created and unlinked at once. */
+static int
+anon_file(const struct batch *b)
 {
-    snprintf(out, cap, "%s/%zu.%s", b->tmpdir, i, ext);
+    char path[PATH_MAX];
+    int fd;
+
+    snprintf(path, sizeof(path), "%s/.paidoc.XXXXXX", b->tmpdir);
+    fd = mkstemp(path);
+    if (fd >= 0)
+        unlink(path);
+    return fd;
 }
 
-/* The child: convert job i, with stderr and the manifest line in files. */
+/* The child: convert job i, with stderr and the manifest line going to the
+ * job's files. */
 static void
 run_child(struct batch *b, size_t i)
 {
@@ -236,59 +247,51 @@ run_child(struct batch *b, size_t i)
     struct job *j = &b->jobs[i];
     char path[PATH_MAX + 64], *outputs[CLI_MAX_PRODUCTS];
     struct pd_buf rec = {0};
-    int fd, rfd = -1, status, p;
+    int status, p;
 
-    tmp_name(path, sizeof(path), b, i, "err");
-    fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) {
-        dup2(fd, 2);
-        close(fd);
-    }
-    if (c->manifest != NULL) {
-        tmp_name(path, sizeof(path), b, i, "json");
-        rfd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    }
+    dup2(j->err_fd, 2);
+    close(j->err_fd);
     for (p = 0; p < c->nprod; p++) {
         output_name(path, sizeof(path), j, &c->prod[p]);
         outputs[p] = xstrdup(path);
     }
-    cli_arm_time_limit(c->time_limit, j->input, rfd);
+    cli_arm_time_limit(c->time_limit, j->input, j->rec_fd);
     status = cli_convert(c, &j->input, 1, outputs,
-                         rfd >= 0 ? &rec : NULL);
+                         j->rec_fd >= 0 ? &rec : NULL);
     cli_disarm_time_limit();
-    if (rfd >= 0) {
+    if (j->rec_fd >= 0) {
         size_t off = 0;
 
         while (off < rec.len) {
-            ssize_t w = write(rfd, rec.data + off, rec.len - off);
+            ssize_t w = write(j->rec_fd, rec.data + off, rec.len - off);
 
             if (w <= 0)
                 break;
             off += (size_t)w;
         }
-        close(rfd);
     }
     fflush(stderr);
     _exit(status);
 }
 
-/* Read a small file into a malloc'd string; NULL if missing or empty. */
+/* What a job's child wrote to fd, as a malloc'd string; NULL if nothing.
+ * fd is closed. */
 static char *
-slurp(const char *path)
+slurp(int fd)
 {
     struct pd_buf buf = {0};
-    int fd = open(path, O_RDONLY);
     ssize_t n;
 
     if (fd < 0)
         return NULL;
-    for (;;) {
-        pd_buf_grow(&buf, 4096);
-        n = read(fd, buf.data + buf.len, buf.cap - buf.len - 1);
-        if (n <= 0)
-            break;
-        buf.len += (size_t)n;
-    }
+    if (lseek(fd, 0, SEEK_SET) == 0)
+        for (;;) {
+            pd_buf_grow(&buf, 4096);
+            n = read(fd, buf.data + buf.len, buf.cap - buf.len - 1);
+            if (n <= 0)
+                break;
+            buf.len += (size_t)n;
+        }
     close(fd);
     if (buf.len == 0) {
         pd_buf_free(&buf);
@@ -316,15 +319,14 @@ static void
 finish(struct batch *b, size_t i, int ws)
 {
     struct job *j = &b->jobs[i];
-    char path[PATH_MAX + 64], *err;
+    char *err;
 
     if (WIFEXITED(ws))
         j->status = WEXITSTATUS(ws);
     else
         j->status = PD_ERR_INTERNAL;
-    tmp_name(path, sizeof(path), b, i, "err");
-    err = slurp(path);
-    unlink(path);
+    err = slurp(j->err_fd);
+    j->err_fd = -1;
     if (err != NULL || !WIFEXITED(ws)) {
         if (b->progress)
             fputs("\r\033[K", stderr);
@@ -337,9 +339,8 @@ finish(struct batch *b, size_t i, int ws)
     }
     free(err);
     if (b->c->manifest != NULL) {
-        tmp_name(path, sizeof(path), b, i, "json");
-        j->record = slurp(path);
-        unlink(path);
+        j->record = slurp(j->rec_fd);
+        j->rec_fd = -1;
         if (j->record == NULL) {
             /* The child died before it could say anything. */
             json_t *o = json_object();
@@ -379,8 +380,21 @@ run_all(struct batch *b)
     fflush(stderr);
     while (b->done < b->njobs) {
         while (nrun < b->c->jobs && next < b->njobs) {
+            struct job *j = &b->jobs[next];
+
+            j->err_fd = anon_file(b);
+            j->rec_fd = b->c->manifest != NULL ? anon_file(b) : -1;
+            if (j->err_fd < 0 || (b->c->manifest != NULL && j->rec_fd < 0)) {
+                worst = cli_error(PD_ERR_CANTCREAT, b->tmpdir,
+                                  "cannot create a temporary file: %s",
+                                  strerror(errno));
+                goto out;
+            }
             pid = fork();
             if (pid < 0) {
+                close(j->err_fd);
+                if (j->rec_fd >= 0)
+                    close(j->rec_fd);
                 if (nrun > 0)
                     break;      /* wait for one to end, then retry */
                 worst = cli_error(PD_ERR_INTERNAL, NULL, "cannot fork: %s",
@@ -413,29 +427,28 @@ run_all(struct batch *b)
             worst = b->jobs[i].status;
     }
 out:
+    /* After a failure of our own, let the running children finish (their
+     * outputs are whole or absent), then say what they said. */
+    while (nrun > 0) {
+        pid = waitpid(-1, &ws, 0);
+        if (pid < 0) {
+            if (errno == EINTR)
+                continue;
+            break;
+        }
+        for (k = 0; k < nrun && running[k] != pid; k++)
+            ;
+        if (k == nrun)
+            continue;
+        finish(b, slot_job[k], ws);
+        running[k] = running[nrun - 1];
+        slot_job[k] = slot_job[nrun - 1];
+        nrun--;
+    }
     free(running);
     free(slot_job);
     show_progress(b, 1);
     return worst;
-}
-
-static void
-remove_tmpdir(struct batch *b)
-{
-    DIR *d = opendir(b->tmpdir);
-    struct dirent *e;
-    char path[PATH_MAX + 300];
-
-    if (d != NULL) {
-        while ((e = readdir(d)) != NULL) {
-            if (e->d_name[0] == '.')
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", b->tmpdir, e->d_name);
-            unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(b->tmpdir);
 }
 
 int
@@ -481,18 +494,11 @@ cli_batch(const struct cli *c, char **files, int nfiles)
     }
     if (b.njobs == 0)
         goto out;
-    snprintf(b.tmpdir, sizeof(b.tmpdir), "%s/paidoc.XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (mkdtemp(b.tmpdir) == NULL) {
-        status = cli_error(PD_ERR_CANTCREAT, b.tmpdir, "cannot create: %s",
-                           strerror(errno));
-        goto out;
-    }
+    b.tmpdir = tmp && *tmp ? tmp : "/tmp";
     b.progress = isatty(2);
     b.start = now();
     s = run_all(&b);
     status = s > status ? s : status;
-    remove_tmpdir(&b);
     if (b.failed > 0)
         fprintf(stderr, "paidoc: %zu of %zu input%s failed\n", b.failed,
                 b.njobs, b.njobs == 1 ? "" : "s");
