@@ -67,4 +67,4 @@ fuzz: fuzz-build
 	@FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_NAMES)
 
 fuzz-check: fuzz-build
-	@FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_SLICE) $(FUZZ_NAMES)
+	@FUZZ_QUICK=1 FUZZ_JOBS=$(FUZZ_JOBS) sh tests/fuzz/run.sh $(FUZZ_SLICE) $(FUZZ_NAMES)
