@@ -25,6 +25,10 @@ cd "$T" || exit 1
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0"
 
 pass() { echo "PASS $1"; }
+# take: 0 for every PD_SLICE-th call (all of them when PD_SLICE is 1),
+# to thin out the loops over formats and cases in the sanitizer pass.
+nth=0
+take() { nth=$((nth + 1)); [ $((nth % SLICE)) -eq 0 ]; }
 fail() { echo "FAIL $1: $2"; }
 row()  { echo "row $*"; }
 # tick LABEL: with HOSTILE_TIMING set, the seconds since the start on stderr
@@ -163,6 +167,7 @@ tick "row 1"
 : >empty.txt; : >empty.md; : >empty.html; : >empty.json
 for r in txt md html; do
     for w in txt md html json docx; do
+        [ "$w" = docx ] || take || continue
         if run "r1-empty-$r-to-$w" 0 "$P" -f "$r" -t "$w" -o "o.$w" "empty.$r"; then
             [ "$w" = docx ] || wellformed "r1-empty-$r-to-$w-valid" "$w" "o.$w"
         fi
@@ -221,7 +226,8 @@ done
 printf '\272\272\327\326 abc\n' >gb.txt
 cp gb.txt gb.md
 for r in txt md; do
-    for w in html md txt; do
+    for w in txt html md; do
+        [ "$w" = txt ] || take || continue
         run "r3-gb-$r-$w" 0 "$P" -t "$w" -o "gb.$r.$w" "gb.$r" &&
             wellformed "r3-gb-$r-$w-utf8" "$w" "gb.$r.$w"
     done
@@ -262,6 +268,7 @@ cp ctl.txt ctl.md
 printf '<p>first\fpage\033esc \357\277\276 nonchar \357\277\277 end</p>\n' >ctl.html
 for r in txt md html; do
     for w in html docx md txt json; do
+        take || continue
         run "r5-ctl-$r-$w" 0 "$P" -t "$w" -o "ctl.$r.$w" "ctl.$r" &&
             wellformed "r5-ctl-$r-$w-wellformed" "$w" "ctl.$r.$w"
     done
@@ -316,6 +323,7 @@ limit=$((5 * SLICE > 15 ? 15 : 5 * SLICE))
 k=$((30000 / SLICE))
 patho() {   # patho NAME PERL-EXPR
     pname=$1
+    take || return 0
     perl -e "$2" >p.md
     want=$(tr -cd x <p.md | wc -c)
     if [ "$have_tl" = 1 ]; then set -- --time-limit "$limit"; else set --; fi
@@ -399,6 +407,7 @@ perl -e 'print "> " x 25000, "deepquote\n"' >quotes.md
 perl -e 'print "  " x $_, "- item$_\n" for 0..499' >lists.md
 for f in quotes lists; do
     for w in docx html md; do
+        [ "$w" = docx ] || take || continue
         run "r10-$f-$w" 0 "$P" -t "$w" -o "$f.$w" "$f.md" &&
             wellformed "r10-$f-$w-wellformed" "$w" "$f.$w"
     done

@@ -40,7 +40,9 @@ printf '<p>x</p>' >ok.html
 
 # 1. An existing output and a failing run: byte-identical afterwards, for
 #    every output format and every kind of failure.
-for fmt in html md txt json docx; do
+formats="html md txt json docx"
+[ "$SLICE" -gt 1 ] && formats="html docx"
+for fmt in $formats; do
     "$P" doc.txt -o "old.$fmt" 2>/dev/null || fail "setup-$fmt" "cannot write old.$fmt"
     before=$(sum "old.$fmt")
     for c in "nul.txt:65" "bad.json:65" "bad.docx:65" "--strict warn.txt:65" \
@@ -126,7 +128,7 @@ else fail kill9-next-run-works "$(head -c 200 err)"; fi
 rm -f .victim.docx.tmp.*
 
 # 3. /dev/full: 74 for every format, on stdout and with -o.
-for fmt in html md txt json docx; do
+for fmt in $formats; do
     "$P" -t "$fmt" doc.txt >/dev/full 2>err
     rc=$?
     [ "$rc" = 74 ] && grep -q 'write error: No space left on device' err &&
@@ -138,7 +140,7 @@ done
 
 # 4. A closed pipe.  Default SIGPIPE: the process dies of it (status
 #    128+13 in the shell), silently.  Ignored SIGPIPE: exit 74, one line.
-for fmt in html txt docx; do
+for fmt in $(echo "$formats" | sed 's/md //; s/json //'); do
     ( "$P" -t "$fmt" big.txt 2>err.pipe; echo $? >rc.pipe ) | head -c1 >/dev/null
     rc=$(cat rc.pipe)
     if [ "$rc" = 141 ] && [ ! -s err.pipe ]; then pass "closed-pipe-$fmt-sigpipe"
