@@ -6,6 +6,7 @@
 
 #include "paidoc.h"
 #include "internal.h"
+#include "arena.h"
 
 const char *const pd_node_type_name[PD_NODE__MAX] = {
     "none",             /* PD_NODE_NONE */
@@ -337,9 +338,19 @@ pd_add_text(struct pd_builder *b, const char *s, size_t len)
     if (len == 0 || !pd_can_contain(b->cur->type, PD_NODE_TEXT))
         return NULL;
     if (last != NULL && last->type == PD_NODE_TEXT) {
-        /* Merge: copy both into one new string. */
-        p = pd_arena_alloc(b->doc->arena, last->len + len + 1);
-        memcpy(p, last->text, last->len);
+        /*
+         * Merge.  The text grows in place while it is the arena's most
+         * recent allocation; else it moves, with as much room again
+         * behind it, so that n pieces cost O(total) and not O(n * total).
+         */
+        size_t need = last->len + len + 1;
+
+        p = pd_arena_resize_last(b->doc->arena, (void *)last->text, need);
+        if (p == NULL) {
+            p = pd_arena_alloc_raw(b->doc->arena, need * 2);
+            memcpy(p, last->text, last->len);
+            pd_arena_resize_last(b->doc->arena, p, need);
+        }
         memcpy(p + last->len, s, len);
         p[last->len + len] = '\0';
         last->text = p;
