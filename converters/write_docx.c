@@ -178,26 +178,30 @@ clean(struct xw *x, const char *s, size_t len)
 
     pd_buf_clear(&x->tmp);
     pd_buf_grow(&x->tmp, len + 1);
+    start = 0;
     while (i < len) {
+        unsigned char b = (unsigned char)s[i];
+        size_t at = i;
         uint32_t c;
 
-        /* Fast path: printable ASCII and the three allowed controls. */
-        start = i;
-        while (i < len && (unsigned char)s[i] < 0x80 &&
-               ((unsigned char)s[i] >= 0x20 || s[i] == '\t' ||
-                s[i] == '\n' || s[i] == '\r'))
+        /* Printable ASCII and the three allowed controls. */
+        if (b >= 0x20 && b < 0x80) {
             i++;
-        if (i > start)
-            pd_buf_put(&x->tmp, s + start, i - start);
-        if (i >= len)
-            break;
-        start = i;
+            continue;
+        }
+        if (b == '\t' || b == '\n' || b == '\r') {
+            i++;
+            continue;
+        }
         c = pd_utf8_decode(s, len, &i);
-        if (c == 0xFFFD || !pd_is_xml_char(c))
-            pd_utf8_put(&x->tmp, 0xFFFD);
-        else
-            pd_buf_put(&x->tmp, s + start, i - start);
+        if ((c != 0xFFFD || i - at == 3) && pd_is_xml_char(c))
+            continue;
+        /* Not a Char: copy the run before it, then U+FFFD. */
+        pd_buf_put(&x->tmp, s + start, at - start);
+        pd_utf8_put(&x->tmp, 0xFFFD);
+        start = i;
     }
+    pd_buf_put(&x->tmp, s + start, len - start);
     pd_buf_putc(&x->tmp, '\0');
     x->tmp.len--;
     return (const xmlChar *)x->tmp.data;

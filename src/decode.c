@@ -16,22 +16,24 @@
 static void
 put_lf(struct pd_buf *out, const char *s, size_t len, int *pending_cr)
 {
-    size_t i, start = 0;
+    size_t i = 0, start = 0;
+    const char *cr;
 
     pd_buf_grow(out, len);
-    for (i = 0; i < len; i++) {
-        if (s[i] == '\n' && *pending_cr) {
-            start = i + 1;      /* LF of a CRLF already written */
-            *pending_cr = 0;
-            continue;
-        }
-        *pending_cr = 0;
-        if (s[i] == '\r') {
-            pd_buf_put(out, s + start, i - start);
-            pd_buf_putc(out, '\n');
-            start = i + 1;
+    if (len > 0 && *pending_cr && s[0] == '\n')
+        start = i = 1;          /* LF of a CRLF already written */
+    *pending_cr = 0;
+    /* Copy the runs between CRs whole. */
+    while (i < len && (cr = memchr(s + i, '\r', len - i)) != NULL) {
+        i = (size_t)(cr - s);
+        pd_buf_put(out, s + start, i - start);
+        pd_buf_putc(out, '\n');
+        i++;
+        if (i == len)
             *pending_cr = 1;
-        }
+        else if (s[i] == '\n')
+            i++;
+        start = i;
     }
     pd_buf_put(out, s + start, len - start);
 }
