@@ -96,7 +96,7 @@ run_one() {
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         "$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
-        -max_len=65536 -print_final_stats=1 \
+        -max_len=65536 -print_final_stats=1 -dict=tests/fuzz/paidoc.dict \
         -artifact_prefix="$B/artifacts/$t/" \
         "$corpus" "$B/seeds/$t" >"$B/logs/$t.log" 2>&1
     rc=$?
