@@ -1,14 +1,16 @@
 /*
  * cli_batch.c - -d DIR: every input converted on its own, N at a time.
  *
- * Each input is converted in a child process of its own: a crash, a time
- * limit or an exhausted memory in one document cannot take the others
- * down, and the single-file code (which may exit) serves unchanged.  A
- * child's standard error and manifest line go to temporary files that are
- * unlinked as soon as they are opened, so nothing is left behind whatever
- * ends the run; the parent prints the errors of one input together when
- * it ends, and writes the manifest in input order, so the result does not
- * depend on -j.
+ * The conversions run in N worker processes, each fed input numbers
+ * through a pipe: a crash, a time limit or an exhausted memory in one
+ * document ends only its worker, which is replaced, and the single-file
+ * code (which may exit) serves unchanged.  Workers live for the whole run,
+ * so a small file costs its conversion and not a new process.  A worker's
+ * standard error and manifest line go to two temporary files, unlinked as
+ * soon as they are made (nothing is left behind whatever ends the run),
+ * which the parent reads when the worker reports the input done or dies.
+ * Errors of one input are printed together, and the manifest is written in
+ * input order, so the result does not depend on -j.
  */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
@@ -20,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <poll.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,8 +38,17 @@ struct job {
     char *base;             /* DIR/SUBDIRS/NAME, to which .EXT is added */
     char *record;           /* manifest line (malloc), or NULL */
     int status;
-    int err_fd, rec_fd;     /* while it runs: its stderr, its manifest
-                               line (-1 without --manifest) */
+};
+
+/* A worker process and the parent's ends of its pipes and files. */
+struct worker {
+    pid_t pid;              /* 0: not running */
+    int to_fd;              /* parent -> worker: job numbers */
+    int from_fd;            /* worker -> parent: exit status of a job */
+    int err_fd;             /* the worker's standard error */
+    int rec_fd;             /* its manifest line, -1 without --manifest */
+    int busy;
+    size_t job;             /* the job it is on, when busy */
 };
 
 struct batch {
@@ -238,10 +251,10 @@ anon_file(const struct batch *b)
     return fd;
 }
 
-/* The child: convert job i, with stderr and the manifest line going to the
- * job's files. */
-static void
-run_child(struct batch *b, size_t i)
+/* Convert job i in a worker: stderr already goes to the worker's file;
+ * the manifest line is written to rec_fd. */
+static int
+do_job(struct batch *b, size_t i, int rec_fd)
 {
     const struct cli *c = b->c;
     struct job *j = &b->jobs[i];
@@ -249,33 +262,133 @@ run_child(struct batch *b, size_t i)
     struct pd_buf rec = {0};
     int status, p;
 
-    dup2(j->err_fd, 2);
-    close(j->err_fd);
     for (p = 0; p < c->nprod; p++) {
         output_name(path, sizeof(path), j, &c->prod[p]);
         outputs[p] = xstrdup(path);
     }
-    cli_arm_time_limit(c->time_limit, j->input, j->rec_fd);
-    status = cli_convert(c, &j->input, 1, outputs,
-                         j->rec_fd >= 0 ? &rec : NULL);
+    cli_arm_time_limit(c->time_limit, j->input, rec_fd);
+    status = cli_convert(c, &j->input, 1, outputs, rec_fd >= 0 ? &rec : NULL);
     cli_disarm_time_limit();
-    if (j->rec_fd >= 0) {
+    if (rec_fd >= 0) {
         size_t off = 0;
 
         while (off < rec.len) {
-            ssize_t w = write(j->rec_fd, rec.data + off, rec.len - off);
+            ssize_t w = write(rec_fd, rec.data + off, rec.len - off);
 
             if (w <= 0)
                 break;
             off += (size_t)w;
         }
     }
+    pd_buf_free(&rec);
+    for (p = 0; p < c->nprod; p++)
+        free(outputs[p]);
     fflush(stderr);
-    _exit(status);
+    return status;
 }
 
-/* What a job's child wrote to fd, as a malloc'd string; NULL if nothing.
- * fd is closed. */
+/* Read exactly n bytes; 1, or 0 at end of file or on error. */
+static int
+read_full(int fd, void *p, size_t n)
+{
+    char *q = p;
+
+    while (n > 0) {
+        ssize_t r = read(fd, q, n);
+
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return 0;
+        q += r;
+        n -= (size_t)r;
+    }
+    return 1;
+}
+
+/* The worker: jobs until the parent closes the pipe. */
+static void
+worker_main(struct batch *b, struct worker *w)
+{
+    size_t i;
+    int status;
+
+    signal(SIGPIPE, SIG_DFL);
+    dup2(w->err_fd, 2);
+    while (read_full(w->to_fd, &i, sizeof(i))) {
+        /* Each job starts with empty files (the parent has read them). */
+        if (ftruncate(w->err_fd, 0) < 0 || lseek(w->err_fd, 0, SEEK_SET) < 0 ||
+            (w->rec_fd >= 0 && (ftruncate(w->rec_fd, 0) < 0 ||
+                                lseek(w->rec_fd, 0, SEEK_SET) < 0)))
+            _exit(PD_ERR_IO);
+        status = do_job(b, i, w->rec_fd);
+        if (write(w->from_fd, &status, sizeof(status)) != sizeof(status))
+            _exit(PD_ERR_IO);
+    }
+    _exit(0);
+}
+
+static int
+start_worker(struct batch *b, struct worker *ws, int nw, struct worker *w)
+{
+    int down[2], up[2], k;
+
+    if (pipe(down) < 0)
+        return cli_error(PD_ERR_INTERNAL, NULL, "cannot make a pipe: %s",
+                         strerror(errno));
+    if (pipe(up) < 0) {
+        close(down[0]);
+        close(down[1]);
+        return cli_error(PD_ERR_INTERNAL, NULL, "cannot make a pipe: %s",
+                         strerror(errno));
+    }
+    fflush(stderr);
+    w->pid = fork();
+    if (w->pid < 0) {
+        w->pid = 0;
+        close(down[0]);
+        close(down[1]);
+        close(up[0]);
+        close(up[1]);
+        return cli_error(PD_ERR_INTERNAL, NULL, "cannot fork: %s",
+                         strerror(errno));
+    }
+    if (w->pid == 0) {
+        /* The other workers' pipes must not stay open here, or they would
+         * never see the end of their input. */
+        for (k = 0; k < nw; k++)
+            if (&ws[k] != w && ws[k].pid != 0) {
+                close(ws[k].to_fd);
+                close(ws[k].from_fd);
+            }
+        close(down[1]);
+        close(up[0]);
+        w->to_fd = down[0];
+        w->from_fd = up[1];
+        worker_main(b, w);
+    }
+    close(down[0]);
+    close(up[1]);
+    w->to_fd = down[1];
+    w->from_fd = up[0];
+    w->busy = 0;
+    return 0;
+}
+
+static void
+stop_worker(struct worker *w)
+{
+    int ws;
+
+    close(w->to_fd);
+    close(w->from_fd);
+    while (waitpid(w->pid, &ws, 0) < 0 && errno == EINTR)
+        ;
+    w->pid = 0;
+}
+
+/* What a worker wrote to fd for its last job, as a malloc'd string; NULL
+ * if nothing. */
 static char *
 slurp(int fd)
 {
@@ -292,7 +405,6 @@ slurp(int fd)
                 break;
             buf.len += (size_t)n;
         }
-    close(fd);
     if (buf.len == 0) {
         pd_buf_free(&buf);
         return NULL;
@@ -314,41 +426,45 @@ show_progress(struct batch *b, int final)
             b->done, b->njobs, rate, b->failed, final ? "\n" : "");
 }
 
-/* Job i's child ended with wait status ws. */
+/* Worker w finished its job with exit status `status`, or died with wait
+ * status ws (died = 1). */
 static void
-finish(struct batch *b, size_t i, int ws)
+finish(struct batch *b, struct worker *w, int died, int status, int ws)
 {
-    struct job *j = &b->jobs[i];
+    struct job *j = &b->jobs[w->job];
+    int crashed = died && !WIFEXITED(ws);
     char *err;
 
-    if (WIFEXITED(ws))
-        j->status = WEXITSTATUS(ws);
+    if (died)
+        j->status = WIFEXITED(ws) ? WEXITSTATUS(ws) : PD_ERR_INTERNAL;
     else
+        j->status = status;
+    if (died && j->status == 0)
         j->status = PD_ERR_INTERNAL;
-    err = slurp(j->err_fd);
-    j->err_fd = -1;
-    if (err != NULL || !WIFEXITED(ws)) {
+    err = slurp(w->err_fd);
+    if (err != NULL || crashed) {
         if (b->progress)
             fputs("\r\033[K", stderr);
         if (err != NULL)
             fputs(err, stderr);
-        if (!WIFEXITED(ws))
+        if (crashed)
             fprintf(stderr, "paidoc: %s: crashed (signal %d); please "
                     "report this with the input\n", j->input,
                     WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
     }
     free(err);
     if (b->c->manifest != NULL) {
-        j->record = slurp(j->rec_fd);
-        j->rec_fd = -1;
+        j->record = slurp(w->rec_fd);
         if (j->record == NULL) {
-            /* The child died before it could say anything. */
+            /* The worker died before it could say anything. */
             json_t *o = json_object();
             char msg[100], *s;
 
-            snprintf(msg, sizeof(msg), WIFSIGNALED(ws) ? "crashed (signal %d)"
-                     : "ended with status %d", WIFSIGNALED(ws) ? WTERMSIG(ws)
-                     : j->status);
+            if (crashed)
+                snprintf(msg, sizeof(msg), "crashed (signal %d)",
+                         WIFSIGNALED(ws) ? WTERMSIG(ws) : 0);
+            else
+                snprintf(msg, sizeof(msg), "ended with status %d", j->status);
             json_object_set_new(o, "input", json_string(j->input));
             json_object_set_new(o, "status", json_integer(j->status));
             json_object_set_new(o, "error", json_string(msg));
@@ -361,6 +477,7 @@ finish(struct batch *b, size_t i, int ws)
             free(s);
         }
     }
+    w->busy = 0;
     b->done++;
     if (j->status != 0)
         b->failed++;
@@ -370,83 +487,102 @@ finish(struct batch *b, size_t i, int ws)
 static int
 run_all(struct batch *b)
 {
-    pid_t *running = pd_xmalloc((size_t)b->c->jobs * sizeof(*running));
-    size_t *slot_job = pd_xmalloc((size_t)b->c->jobs * sizeof(*slot_job));
-    size_t next = 0, i;
-    int nrun = 0, k, ws, worst = 0;
-    pid_t pid;
+    int nw = b->c->jobs < (int)b->njobs ? b->c->jobs : (int)b->njobs;
+    struct worker *ws = pd_xmalloc((size_t)nw * sizeof(*ws));
+    struct pollfd *pfd = pd_xmalloc((size_t)nw * sizeof(*pfd));
+    size_t next = 0;
+    int k, np, worst = 0, status, wstat;
 
+    /* A worker that died must not take the parent with it. */
+    void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN);
+
+    memset(ws, 0, (size_t)nw * sizeof(*ws));
     fflush(stdout);
-    fflush(stderr);
-    while (b->done < b->njobs) {
-        while (nrun < b->c->jobs && next < b->njobs) {
-            struct job *j = &b->jobs[next];
-
-            j->err_fd = anon_file(b);
-            j->rec_fd = b->c->manifest != NULL ? anon_file(b) : -1;
-            if (j->err_fd < 0 || (b->c->manifest != NULL && j->rec_fd < 0)) {
-                worst = cli_error(PD_ERR_CANTCREAT, b->tmpdir,
-                                  "cannot create a temporary file: %s",
-                                  strerror(errno));
-                goto out;
-            }
-            pid = fork();
-            if (pid < 0) {
-                close(j->err_fd);
-                if (j->rec_fd >= 0)
-                    close(j->rec_fd);
-                if (nrun > 0)
-                    break;      /* wait for one to end, then retry */
-                worst = cli_error(PD_ERR_INTERNAL, NULL, "cannot fork: %s",
-                                  strerror(errno));
-                goto out;
-            }
-            if (pid == 0)
-                run_child(b, next);
-            running[nrun] = pid;
-            slot_job[nrun++] = next++;
+    for (k = 0; k < nw; k++) {
+        ws[k].err_fd = anon_file(b);
+        ws[k].rec_fd = b->c->manifest != NULL ? anon_file(b) : -1;
+        if (ws[k].err_fd < 0 || (b->c->manifest != NULL && ws[k].rec_fd < 0)) {
+            worst = cli_error(PD_ERR_CANTCREAT, b->tmpdir, "cannot create a "
+                              "temporary file: %s", strerror(errno));
+            nw = k + 1;
+            goto out;
         }
-        pid = waitpid(-1, &ws, 0);
-        if (pid < 0) {
+        if ((worst = start_worker(b, ws, nw, &ws[k])) != 0) {
+            nw = k + 1;
+            goto out;
+        }
+    }
+    while (b->done < b->njobs) {
+        /* Give every idle worker the next input. */
+        for (k = 0; k < nw && next < b->njobs; k++) {
+            if (ws[k].busy || ws[k].pid == 0)
+                continue;
+            ws[k].job = next;
+            ws[k].busy = 1;
+            if (write(ws[k].to_fd, &next, sizeof(next)) != sizeof(next)) {
+                /* It died idle: its end of file is seen below. */
+            }
+            next++;
+        }
+        np = 0;
+        for (k = 0; k < nw; k++)
+            if (ws[k].busy) {
+                pfd[np].fd = ws[k].from_fd;
+                pfd[np].events = POLLIN;
+                pfd[np++].revents = 0;
+            }
+        if (np == 0)
+            break;      /* no worker left: only after start_worker failed */
+        if (poll(pfd, (nfds_t)np, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            worst = cli_error(PD_ERR_INTERNAL, NULL, "wait: %s",
+            worst = cli_error(PD_ERR_INTERNAL, NULL, "poll: %s",
                               strerror(errno));
             goto out;
         }
-        for (k = 0; k < nrun && running[k] != pid; k++)
-            ;
-        if (k == nrun)
-            continue;           /* not ours */
-        i = slot_job[k];
-        running[k] = running[nrun - 1];
-        slot_job[k] = slot_job[nrun - 1];
-        nrun--;
-        finish(b, i, ws);
-        if (b->jobs[i].status > worst)
-            worst = b->jobs[i].status;
+        for (k = 0; k < nw; k++) {
+            struct worker *w = &ws[k];
+            int i;
+
+            if (!w->busy)
+                continue;
+            for (i = 0; i < np && pfd[i].fd != w->from_fd; i++)
+                ;
+            if (i == np || pfd[i].revents == 0)
+                continue;
+            if (read_full(w->from_fd, &status, sizeof(status))) {
+                finish(b, w, 0, status, 0);
+            } else {
+                /* The worker died on this input (time limit, crash):
+                 * report it and start a new one. */
+                close(w->to_fd);
+                close(w->from_fd);
+                while (waitpid(w->pid, &wstat, 0) < 0 && errno == EINTR)
+                    ;
+                w->pid = 0;
+                finish(b, w, 1, 0, wstat);
+                if (next < b->njobs && (status = start_worker(b, ws, nw, w))
+                    != 0) {
+                    worst = status;
+                    goto out;
+                }
+            }
+            if (b->jobs[w->job].status > worst)
+                worst = b->jobs[w->job].status;
+        }
     }
 out:
-    /* After a failure of our own, let the running children finish (their
-     * outputs are whole or absent), then say what they said. */
-    while (nrun > 0) {
-        pid = waitpid(-1, &ws, 0);
-        if (pid < 0) {
-            if (errno == EINTR)
-                continue;
-            break;
-        }
-        for (k = 0; k < nrun && running[k] != pid; k++)
-            ;
-        if (k == nrun)
-            continue;
-        finish(b, slot_job[k], ws);
-        running[k] = running[nrun - 1];
-        slot_job[k] = slot_job[nrun - 1];
-        nrun--;
+    for (k = 0; k < nw; k++) {
+        if (ws[k].pid != 0)
+            stop_worker(&ws[k]);
+        if (ws[k].err_fd > 0)
+            close(ws[k].err_fd);
+        if (ws[k].rec_fd > 0)
+            close(ws[k].rec_fd);
     }
-    free(running);
-    free(slot_job);
+    free(ws);
+    free(pfd);
+    signal(SIGPIPE, old_pipe);
     show_progress(b, 1);
     return worst;
 }

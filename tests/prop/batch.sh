@@ -170,3 +170,23 @@ check time-limit-kept "[ \"\$(cat slow.html)\" = old ] && [ -z \"\$(ls -a | grep
 expect time-limit-batch 65 "$P" -d tl --time-limit 1 --manifest tl/m.jsonl slow.md doc.txt
 check time-limit-batch-others "[ -f tl/doc.html ] && jq -s -e '.[] | select(.input == \"slow.md\") | .error == \"time limit exceeded (1 s)\"' tl/m.jsonl >/dev/null" \
     "$(cat tl/m.jsonl)"
+
+# A worker that dies (here: killed) fails its input only; a new worker
+# converts the rest, and the manifest says what happened.
+"$P" -d kw -j 1 --time-limit 60 --manifest kw/m.jsonl slow.md doc.txt \
+    >out 2>err &
+parent=$!
+worker=""
+for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+    sleep 0.2
+    worker=$(pgrep -P "$parent" | head -1)
+    [ -n "$worker" ] && break
+done
+sleep 0.3
+[ -n "$worker" ] && kill -9 "$worker"
+wait "$parent"
+got=$?
+check worker-killed-status "[ $got -eq 70 ]" "exit $got: $(cat err)"
+check worker-killed-msg "grep -q '^paidoc: slow.md: crashed (signal 9)' err" "$(cat err)"
+check worker-killed-others "[ -f kw/doc.html ] && jq -s -e '.[0].status == 70 and .[0].error == \"crashed (signal 9)\" and .[1].status == 0' kw/m.jsonl >/dev/null" \
+    "$(cat kw/m.jsonl 2>/dev/null)"
