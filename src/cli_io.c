@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,13 @@
 #include "cli.h"
 
 static char last_error[1024];
+static int lazy_sync;
+
+void
+cli_set_lazy_sync(int on)
+{
+    lazy_sync = on;
+}
 
 int
 cli_error(int status, const char *file, const char *fmt, ...)
@@ -173,6 +181,14 @@ cli_read_input(const char *path, struct pd_buf *buf, size_t max)
             return cli_error(PD_ERR_NOINPUT, path,
                              "cannot read: is a directory");
         }
+        /* A regular file's size is known: refuse it before reading
+         * (reading a 3 GB file up to a 1 GiB cap took 2 GB and 20 s). */
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+            (uintmax_t)st.st_size > (uintmax_t)max) {
+            close(fd);
+            return cli_error(PD_ERR_DATA, path,
+                             "input too large (more than %zu bytes)", max);
+        }
     }
     if (read_all(fd, buf, max) < 0) {
         if (errno == EFBIG)
@@ -241,7 +257,7 @@ cli_publish(const char *name, const struct pd_buf *out)
     char resolved[PATH_MAX];
     struct stat st;
     mode_t mode, mask;
-    int fd, n, e;
+    int fd, n, e, existed = 0;
 
     if (stat(name, &st) == 0) {
         if (S_ISDIR(st.st_mode))
@@ -271,15 +287,16 @@ cli_publish(const char *name, const struct pd_buf *out)
         return cli_error(PD_ERR_CANTCREAT, name, "cannot create: %s",
                          strerror(errno));
     have_tmp = 1;
-    if (stat(path, &st) == 0)
+    if (stat(path, &st) == 0) {
         mode = st.st_mode & 07777;
-    else {
+        existed = 1;
+    } else {
         mask = umask(0);
         umask(mask);
         mode = 0666 & ~mask;
     }
     if (write_all(fd, out->data ? out->data : "", out->len) < 0 ||
-        fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+        fchmod(fd, mode) < 0 || ((existed || !lazy_sync) && fsync(fd) < 0)) {
         e = errno;
         close(fd);
         goto fail;
