@@ -59,6 +59,14 @@ int cli_read_input(const char *path, struct pd_buf *buf, size_t max);
 /** Publish out at path atomically (see cli_io.c); 0 or an exit status. */
 int cli_publish(const char *path, const struct pd_buf *out);
 
+/**
+ * With on set, cli_publish() does not fsync a file that did not exist
+ * before (there is no old content to lose); the caller must then sync the
+ * file system before it reports success.  A file that is replaced is
+ * always synced before the rename.
+ */
+void cli_set_lazy_sync(int on);
+
 /** Write out to standard output; 0 or an exit status. */
 int cli_write_stdout(const struct pd_buf *out);
 
