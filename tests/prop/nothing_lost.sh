@@ -88,9 +88,11 @@ for frac in 10 30 50 70 90 temp; do
     "$P" big.txt -o victim.docx 2>/dev/null &
     pid=$!
     if [ "$frac" = temp ]; then
-        i=0
-        while [ $i -lt 20000 ] && ! ls -a | grep -q '^\.victim\.docx\.tmp\.'; do
-            i=$((i + 1))
+        # poll (without forking) until the temporary file appears or the
+        # run is over
+        while kill -0 "$pid" 2>/dev/null; do
+            set -- .victim.docx.tmp.*
+            [ -e "$1" ] && break
         done
     else
         sleep "$(awk -v t="$took" -v f="$frac" 'BEGIN { printf "%.3f", t * f / 100000 }')"
