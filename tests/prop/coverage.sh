@@ -9,7 +9,8 @@
 #  * md: every text, code and code_block node of `cmark -t xml`;
 #  * html: every text node but those in script, style, template,
 #    noscript, iframe, object and comments (the <title> is metadata);
-#  * docx: our own DOCX, written from each txt and md input, read back:
+#  * docx: our own DOCX, written from every third txt and md input, read
+#    back:
 #    every w:t (w:delText is not w:t); the DOCX of other software is
 #    checked by docxread_coverage.sh.
 # Inputs: the case files of tests/, tests/fixtures/, examples/ and, when
@@ -125,8 +126,15 @@ def docx_wt(path):
     root = ET.fromstring(zipfile.ZipFile(path).read("word/document.xml"))
     return [t.text or "" for t in root.iter(W + "t")]
 
+docx_count = 0
+
 def docx_back(name, src_args):
-    """src -> our DOCX -> json: every w:t of the DOCX exactly once."""
+    """src -> our DOCX -> json: every w:t of the DOCX exactly once (for
+    every third input: the writer adds no text of its own)."""
+    global docx_count
+    docx_count += 1
+    if docx_count % 3 != 1:
+        return
     out = os.path.join(T, "cov.docx")
     r = run(*src_args, "-o", out)
     if r.returncode != 0:

@@ -2,7 +2,7 @@
 # fuzz_slice.sh - a short slice of every libFuzzer target (tests/fuzz/,
 # mk/fuzz.mk), so that a regression a fuzzer finds at once shows in
 # `make check`: builds build/fuzz/fuzz_* and runs each for
-# PD_FUZZ_SECONDS (default 5) seconds from the seed corpus (the test
+# PD_FUZZ_SECONDS (default 3) seconds from the seed corpus (the test
 # inputs and the crash inputs kept in tests/fixtures/hostile/).
 # Runs once, in the first pass of tests/run.sh: with PD_SLICE > 1 (the
 # sanitizer pass) it says so and passes, as the fuzzers carry ASan and
@@ -12,7 +12,7 @@
 # Environment: TOP, PD_SLICE, PD_FUZZ_SECONDS.
 set -u
 TOP=${TOP:?}
-secs=${PD_FUZZ_SECONDS:-5}
+secs=${PD_FUZZ_SECONDS:-3}
 if [ "${PD_SLICE:-1}" -gt 1 ]; then
     echo "PASS fuzz-slice (skipped: run once, in the first pass)"
     exit 0

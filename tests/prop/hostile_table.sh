@@ -291,7 +291,7 @@ run r5-nul-md 65 "$P" -t html nul.md &&
 # ---------------------------------------------------------------- row 6
 tick "row 6"
 # A long single line: linear time (CPU of 10x the input < 25x the CPU).
-n=$((20000000 / SLICE))
+n=$((10000000 / SLICE))
 cpu() {  # cpu FILE: user+sys seconds of converting FILE to txt
     /usr/bin/time -f '%U %S' -o cpu.t timeout 120 "$P" -t txt "$1" >/dev/null 2>cpu.err
     awk '{ printf "%.2f", $1 + $2 }' cpu.t

@@ -63,10 +63,10 @@ for fmt in $formats; do
 done
 no_temp kept-no-temp-left
 
-# 2. kill -9 in the middle of a long run.  The input takes about 2 s to
+# 2. kill -9 in the middle of a long run.  The input takes about 1 s to
 #    convert (more under the sanitizers); kills land at several points of
 #    the run, one as soon as the temporary file appears (the write phase).
-lines=$((300000 / SLICE))
+lines=$((200000 / SLICE))
 "$PY" - "$lines" <<'PYEOF' >big.txt
 import sys
 words = ["alpha", "beta", "gamma", "delta", "付费", "内容", "段落", "epsilon"]
