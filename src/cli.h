@@ -60,12 +60,17 @@ int cli_read_input(const char *path, struct pd_buf *buf, size_t max);
 int cli_publish(const char *path, const struct pd_buf *out);
 
 /**
- * With on set, cli_publish() does not fsync a file that did not exist
- * before (there is no old content to lose); the caller must then sync the
- * file system before it reports success.  A file that is replaced is
- * always synced before the rename.
+ * With on set, cli_publish() does not fsync: a new file is renamed into
+ * place at once (there is no old content to lose), and the caller must
+ * sync the file system before it reports success; a file that would
+ * replace an existing one stays a temporary file, listed in
+ * cli_pending_renames(), for the caller to rename after that sync, so the
+ * old content is never replaced by data not yet on disk.
  */
 void cli_set_lazy_sync(int on);
+
+/** The renames held back by lazy sync: "tmp\0target\0" pairs. */
+struct pd_buf *cli_pending_renames(void);
 
 /** Write out to standard output; 0 or an exit status. */
 int cli_write_stdout(const struct pd_buf *out);

@@ -309,6 +309,37 @@ read_full(int fd, void *p, size_t n)
     return 1;
 }
 
+/* Write all of n bytes; 1, or 0 on error. */
+static int
+write_full(int fd, const void *p, size_t n)
+{
+    const char *q = p;
+
+    while (n > 0) {
+        ssize_t w = write(fd, q, n);
+
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return 0;
+        q += w;
+        n -= (size_t)w;
+    }
+    return 1;
+}
+
+/* A job's result: its exit status, then the renames it left to the
+ * parent (a length and "tmp\0target\0" pairs). */
+static int
+send_result(int fd, int status, const struct pd_buf *renames)
+{
+    size_t n = renames->len;
+
+    return write_full(fd, &status, sizeof(status)) &&
+           write_full(fd, &n, sizeof(n)) &&
+           write_full(fd, renames->data ? renames->data : "", n);
+}
+
 /* The worker: jobs until the parent closes the pipe. */
 static void
 worker_main(struct batch *b, struct worker *w)
@@ -319,6 +350,7 @@ worker_main(struct batch *b, struct worker *w)
     signal(SIGPIPE, SIG_DFL);
     dup2(w->err_fd, 2);
     cli_set_lazy_sync(1);       /* the parent syncs once at the end */
+    pd_buf_clear(cli_pending_renames());    /* the parent's, not ours */
 #ifdef __GLIBC__
     /* Keep freed memory for the next input instead of giving it back to
      * the kernel: a page fault costs more than converting a small file's
@@ -333,8 +365,9 @@ worker_main(struct batch *b, struct worker *w)
                                 lseek(w->rec_fd, 0, SEEK_SET) < 0)))
             _exit(PD_ERR_IO);
         status = do_job(b, i, w->rec_fd);
-        if (write(w->from_fd, &status, sizeof(status)) != sizeof(status))
+        if (!send_result(w->from_fd, status, cli_pending_renames()))
             _exit(PD_ERR_IO);
+        pd_buf_clear(cli_pending_renames());
     }
     _exit(0);
 }
@@ -495,6 +528,59 @@ finish(struct batch *b, struct worker *w, int died, int status, int ws)
     show_progress(b, 0);
 }
 
+/* Read a job's result (see send_result); the renames are added to the
+ * parent's own list, which a signal handler may walk: signals wait while
+ * it grows.  1, or 0 when the worker died. */
+static int
+read_result(int fd, int *status)
+{
+    struct pd_buf *r = cli_pending_renames();
+    sigset_t all, old;
+    size_t n;
+    int ok = 1;
+
+    if (!read_full(fd, status, sizeof(*status)) ||
+        !read_full(fd, &n, sizeof(n)))
+        return 0;
+    if (n > 0) {
+        sigfillset(&all);
+        sigprocmask(SIG_BLOCK, &all, &old);
+        pd_buf_grow(r, n);
+        if (read_full(fd, r->data + r->len, n))
+            r->len += n;
+        else
+            ok = 0;
+        sigprocmask(SIG_SETMASK, &old, NULL);
+    }
+    return ok;
+}
+
+/* After the sync, put the outputs that replace existing files in place;
+ * when the sync failed (synced = 0), remove them and keep the old files. */
+static int
+finish_renames(int synced)
+{
+    struct pd_buf *r = cli_pending_renames();
+    size_t i = 0;
+    int status = 0;
+
+    while (i < r->len) {
+        const char *tmp = r->data + i;
+        const char *target = tmp + strlen(tmp) + 1;
+
+        if (!synced) {
+            unlink(tmp);
+        } else if (rename(tmp, target) < 0) {
+            status = cli_error(PD_ERR_CANTCREAT, target, "cannot create: %s",
+                               strerror(errno));
+            unlink(tmp);
+        }
+        i = (size_t)(target - r->data) + strlen(target) + 1;
+    }
+    r->len = 0;
+    return status;
+}
+
 static int
 run_all(struct batch *b)
 {
@@ -561,7 +647,7 @@ run_all(struct batch *b)
                 ;
             if (i == np || pfd[i].revents == 0)
                 continue;
-            if (read_full(w->from_fd, &status, sizeof(status))) {
+            if (read_result(w->from_fd, &status)) {
                 finish(b, w, 0, status, 0);
             } else {
                 /* The worker died on this input (time limit, crash):
@@ -671,8 +757,10 @@ cli_batch(const struct cli *c, char **files, int nfiles)
     /* New outputs were not synced one by one (an fsync per small file
      * costs more than its conversion): one sync of the file system now,
      * before success is reported. */
-    if ((s = sync_outputs(c->outdir)) != 0)
-        status = s > status ? s : status;
+    s = sync_outputs(c->outdir);
+    status = s > status ? s : status;
+    s = finish_renames(s == 0);
+    status = s > status ? s : status;
     if (b.failed > 0)
         fprintf(stderr, "paidoc: %zu of %zu input%s failed\n", b.failed,
                 b.njobs, b.njobs == 1 ? "" : "s");

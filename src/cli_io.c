@@ -20,11 +20,18 @@
 
 static char last_error[1024];
 static int lazy_sync;
+static struct pd_buf pending;   /* "tmp\0target\0" pairs (lazy_sync) */
 
 void
 cli_set_lazy_sync(int on)
 {
     lazy_sync = on;
+}
+
+struct pd_buf *
+cli_pending_renames(void)
+{
+    return &pending;
 }
 
 int
@@ -64,8 +71,17 @@ static int alarm_fd = -1;
 static void
 on_signal(int sig)
 {
+    size_t i;
+
     if (have_tmp)
         unlink(tmp_path);
+    /* Outputs held back for a rename after the sync (cli_set_lazy_sync):
+     * the old files stay. */
+    for (i = 0; i < pending.len; i++) {
+        unlink(pending.data + i);
+        i += strlen(pending.data + i) + 1;
+        i += strlen(pending.data + i);
+    }
     if (sig == SIGALRM) {
         /* A failed write cannot be reported: we are leaving anyway. */
         ssize_t r = write(2, alarm_msg, alarm_msg_len);
@@ -242,6 +258,34 @@ write_direct(const char *path, const struct pd_buf *out)
     return 0;
 }
 
+/* 1 when the file at path holds exactly out (st: its stat). */
+static int
+same_content(const char *path, const struct stat *st, const struct pd_buf *out)
+{
+    char chunk[65536];
+    size_t off = 0;
+    int fd, same = 1;
+
+    if (!S_ISREG(st->st_mode) || (uintmax_t)st->st_size != out->len ||
+        (fd = open(path, O_RDONLY)) < 0)
+        return 0;
+    while (same) {
+        ssize_t n = read(fd, chunk, sizeof(chunk));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            same = n == 0 && off == out->len;
+            break;
+        }
+        same = off + (size_t)n <= out->len &&
+               memcmp(out->data + off, chunk, (size_t)n) == 0;
+        off += (size_t)n;
+    }
+    close(fd);
+    return same;
+}
+
 /*
  * Publish out at name: a temporary file in the same directory, written,
  * synced and closed, then renamed over the target.  On any failure the
@@ -273,6 +317,11 @@ cli_publish(const char *name, const struct pd_buf *out)
                              strerror(errno));
         path = resolved;
     }
+    /* In a batch, an output that would not change is left alone: a
+     * rebuild then costs a read, not a replacement (and rsync or a CDN
+     * sees nothing new). */
+    if (lazy_sync && stat(path, &st) == 0 && same_content(path, &st, out))
+        return 0;
     slash = strrchr(path, '/');
     if (slash != NULL)
         n = snprintf(tmp_path, sizeof(tmp_path), "%.*s/.%s.tmp.XXXXXX",
@@ -296,7 +345,7 @@ cli_publish(const char *name, const struct pd_buf *out)
         mode = 0666 & ~mask;
     }
     if (write_all(fd, out->data ? out->data : "", out->len) < 0 ||
-        fchmod(fd, mode) < 0 || ((existed || !lazy_sync) && fsync(fd) < 0)) {
+        fchmod(fd, mode) < 0 || (!lazy_sync && fsync(fd) < 0)) {
         e = errno;
         close(fd);
         goto fail;
@@ -304,6 +353,14 @@ cli_publish(const char *name, const struct pd_buf *out)
     if (close(fd) < 0) {
         e = errno;
         goto fail;
+    }
+    if (lazy_sync && existed) {
+        /* The old file stays until the new one is on disk: the caller
+         * renames after its one sync. */
+        pd_buf_put(&pending, tmp_path, strlen(tmp_path) + 1);
+        pd_buf_put(&pending, path, strlen(path) + 1);
+        have_tmp = 0;
+        return 0;
     }
     if (rename(tmp_path, path) < 0) {
         e = errno;

@@ -190,3 +190,16 @@ check worker-killed-status "[ $got -eq 70 ]" "exit $got: $(cat err)"
 check worker-killed-msg "grep -q '^paidoc: slow.md: crashed (signal 9)' err" "$(cat err)"
 check worker-killed-others "[ -f kw/doc.html ] && jq -s -e '.[0].status == 70 and .[0].error == \"crashed (signal 9)\" and .[1].status == 0' kw/m.jsonl >/dev/null" \
     "$(cat kw/m.jsonl 2>/dev/null)"
+
+# A rebuild into the same directory: unchanged outputs are left alone
+# (same inode, same time stamp), a changed one is replaced, nothing else
+# is left behind.
+mkdir -p rb && printf 'A\n\n一、甲\n\n正文甲。\n' >rb/a.txt && printf 'B\n\n正文乙。\n' >rb/b.txt
+expect rebuild-first 0 "$P" -d rbo -t html,docx rb/a.txt rb/b.txt
+ia=$(ls -i rbo/a.html | cut -d' ' -f1); ib=$(ls -i rbo/b.docx | cut -d' ' -f1)
+printf 'B\n\n正文丙。\n' >rb/b.txt
+expect rebuild-again 0 "$P" -d rbo -t html,docx rb/a.txt rb/b.txt
+check rebuild-unchanged-kept "[ \"\$(ls -i rbo/a.html | cut -d' ' -f1)\" = $ia ]" "a.html was rewritten"
+check rebuild-changed-replaced "[ \"\$(ls -i rbo/b.docx | cut -d' ' -f1)\" != $ib ] && unzip -p rbo/b.docx word/document.xml | grep -q 正文丙" \
+    "b.docx not replaced"
+check rebuild-no-temp "[ \$(ls -A rbo | wc -l) -eq 4 ]" "$(ls -A rbo)"
