@@ -7,7 +7,8 @@
 # examples/) for each reader's format; for the pipeline target the same
 # files behind a first byte that picks the reader and options.  New corpus
 # entries go to build/fuzz/corpus/TARGET, crashes to
-# build/fuzz/artifacts/TARGET/, the log to build/fuzz/logs/TARGET.log.
+# build/fuzz/artifacts/TARGET/, the log to build/fuzz/logs/TARGET.log
+# (build/fuzz/quick/ holds the same for FUZZ_QUICK runs).
 # Prints one line per target ("fuzz TARGET: N runs in S s, ...") and exits
 # 1 when any target found a crash, leak, timeout or out-of-memory.
 # FUZZ_QUICK=1 (make fuzz-check) keeps the run short and its length
@@ -23,7 +24,12 @@ shift
 jobs=${FUZZ_JOBS:-1}
 quick=${FUZZ_QUICK:-0}
 B=build/fuzz
-mkdir -p "$B/logs"
+# a quick run keeps its seeds, corpus and logs apart, so that it can run
+# while a long one does
+W=$B
+[ "$quick" = 1 ] && W=$B/quick
+L=$W/logs
+mkdir -p "$L"
 
 # seeds TARGET DIR: copy the seed inputs of TARGET into DIR.
 seeds() {
@@ -79,37 +85,37 @@ run_one() {
         echo "fuzz $t: FAIL, $bin not built (make fuzz-build)"
         return 1
     fi
-    rm -rf "$B/seeds/$t"
-    seeds "$t" "$B/seeds/$t"
+    rm -rf "$W/seeds/$t"
+    seeds "$t" "$W/seeds/$t"
     # regression inputs of earlier crashes, by extension
     for f in tests/fixtures/hostile/fuzz-*; do
         [ -f "$f" ] || continue
         case $t:$f in
         pipeline:*) ;;
-        *:*."$t") cp "$f" "$B/seeds/$t/" ;;
+        *:*."$t") cp "$f" "$W/seeds/$t/" ;;
         esac
     done
     corpus=$B/corpus/$t
-    [ "$quick" = 1 ] && corpus=$B/quick/$t && rm -rf "$corpus"
-    mkdir -p "$corpus" "$B/artifacts/$t" "$B/logs"
+    [ "$quick" = 1 ] && corpus=$W/corpus/$t && rm -rf "$corpus"
+    mkdir -p "$corpus" "$B/artifacts/$t"
     start=$(date +%s)
     ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} \
     UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
         "$bin" -max_total_time="$secs" -timeout=25 -rss_limit_mb=2048 \
         -max_len=65536 -print_final_stats=1 -dict=tests/fuzz/paidoc.dict \
         -artifact_prefix="$B/artifacts/$t/" \
-        "$corpus" "$B/seeds/$t" >"$B/logs/$t.log" 2>&1
+        "$corpus" "$W/seeds/$t" >"$L/$t.log" 2>&1
     rc=$?
     took=$(($(date +%s) - start))
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$B/logs/$t.log" | tail -1)
-    cov=$(grep -o 'cov: [0-9]*' "$B/logs/$t.log" | tail -1 | cut -d' ' -f2)
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$L/$t.log" | tail -1)
+    cov=$(grep -ao 'cov: [0-9]*' "$L/$t.log" | tail -1 | cut -d' ' -f2)
     n=$(ls "$corpus" | wc -l)
     crashes=$(ls "$B/artifacts/$t" | wc -l)
     if [ "$rc" -eq 0 ]; then
         echo "fuzz $t: ${runs:-?} runs in ${took} s, coverage ${cov:-?}, corpus $n, no crash"
     else
-        echo "fuzz $t: FAIL (exit $rc) after ${runs:-?} runs in ${took} s; artifacts in $B/artifacts/$t/, log $B/logs/$t.log:"
-        grep -E 'ERROR|SUMMARY|fuzz: |runtime error|Test unit written' "$B/logs/$t.log" | head -8 | sed 's/^/    /'
+        echo "fuzz $t: FAIL (exit $rc) after ${runs:-?} runs in ${took} s; artifacts in $B/artifacts/$t/, log $L/$t.log:"
+        grep -aE 'ERROR|SUMMARY|fuzz: |runtime error|Test unit written' "$L/$t.log" | head -8 | sed 's/^/    /'
         return 1
     fi
 }
@@ -117,7 +123,7 @@ run_one() {
 status=0
 running=0
 for t in "$@"; do
-    run_one "$t" >"$B/logs/$t.result" 2>&1 &
+    run_one "$t" >"$L/$t.result" 2>&1 &
     running=$((running + 1))
     if [ "$running" -ge "$jobs" ]; then
         wait
@@ -126,7 +132,7 @@ for t in "$@"; do
 done
 wait
 for t in "$@"; do
-    cat "$B/logs/$t.result"
-    grep -q ': FAIL' "$B/logs/$t.result" && status=1
+    cat "$L/$t.result"
+    grep -q ': FAIL' "$L/$t.result" && status=1
 done
 exit $status
