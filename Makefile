@@ -34,7 +34,8 @@ BUILD_DEPS = pc:libcmark:libcmark-dev pc:libzip:libzip-dev \
              cmd:cc:gcc cmd:iconv:libc-bin
 TEST_DEPS  = cmd:xmllint:libxml2-utils cmd:cmark:cmark \
              cmd:python3:python3 cmd:unzip:unzip cmd:sha256sum:coreutils \
-             cmd:jq:jq py:docx:python3-docx cmd:pgrep:procps
+             cmd:jq:jq py:docx:python3-docx cmd:pgrep:procps \
+             cmd:valgrind:valgrind
 
 .PHONY: all demo check test asan deps test-deps clean check-interop
 .SUFFIXES:

@@ -14,7 +14,9 @@
 #      NAME.status         expected exit status (optional, default 0)
 #    Paths in stderr are printed relative to tests/<group>/.
 # 2. Property scripts tests/prop/*.sh, run with PAIDOC=BINARY and
-#    TESTBIN=build/tests; each prints "PASS name" or "FAIL name: why" lines.
+#    TESTBIN=build/tests; each prints "PASS name" or "FAIL name: why" lines
+#    ("SKIP name: why" when a check cannot run here; counted apart).
+#    Their run times go to build/test-times.txt.
 #    For every BINARY but the first, PD_SLICE=4 asks the long scripts to
 #    check every fourth input only.
 # 3. Once, with the first BINARY: tests/docx/interop.sh (LibreOffice and
@@ -27,6 +29,10 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 2
 pass=0
 fail=0
+skip=0
+# How long each property script took, for keeping make check short.
+times=build/test-times.txt
+mkdir -p build && : >"$times"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
@@ -87,14 +93,18 @@ run_props() {
     bin=$1
     for script in tests/prop/*.sh; do
         [ -f "$script" ] || continue
+        start=$(date +%s)
         PD_SLICE=$slice PAIDOC="$top/$bin" TESTBIN="$top/build/tests" TOP="$top" \
             timeout 600 sh "$script" >"$tmp/prop" 2>&1
         rc=$?
+        echo "$bin $script $(($(date +%s) - start)) s" >>"$times"
         n=0
         while IFS= read -r line; do
             case $line in
             PASS*) ok; n=$((n + 1)) ;;
             FAIL*) bad "$bin $script: ${line#FAIL }"; n=$((n + 1)) ;;
+            SKIP*) skip=$((skip + 1)); n=$((n + 1))
+                   [ "$slice" -eq 1 ] && echo "$line" ;;
             esac
         done <"$tmp/prop"
         if [ "$n" -eq 0 ] || [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$tmp/prop"; then
@@ -130,5 +140,6 @@ for bin in "$@"; do
     slice=4
 done
 run_interop "$1"
+[ "$skip" -gt 0 ] && echo "$skip checks skipped (SKIP lines above: a tool is missing, or the check runs once)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

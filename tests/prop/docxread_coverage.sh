@@ -113,7 +113,7 @@ if command -v pandoc >/dev/null 2>&1; then
     then check interop-pandoc "$T/pandoc.tree"
     else echo "FAIL interop-pandoc: $(head -c 300 "$T/err")"; fi
 else
-    echo "PASS interop-pandoc (skipped: pandoc not installed)"
+    echo "SKIP interop-pandoc: pandoc not installed"
 fi
 if command -v soffice >/dev/null 2>&1 && command -v pandoc >/dev/null 2>&1; then
     pandoc -f markdown -t html -s --metadata title=t -o "$T/in.html" "$T/in.md"
@@ -128,6 +128,6 @@ if command -v soffice >/dev/null 2>&1 && command -v pandoc >/dev/null 2>&1; then
         echo "FAIL interop-libreoffice: $(head -c 300 "$T/err")"
     fi
 else
-    echo "PASS interop-libreoffice (skipped: soffice or pandoc not installed)"
+    echo "SKIP interop-libreoffice: soffice or pandoc not installed"
 fi
 exit 0

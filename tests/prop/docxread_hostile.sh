@@ -190,7 +190,7 @@ expect bzip2-method 65 'part .* uses compression method bzip2' bzip2.docx
 if [ -f encrypted.docx ]; then
     expect encrypted-entry 65 'part .* is encrypted \(ZipCrypto' encrypted.docx
 else
-    echo "PASS encrypted-entry (skipped: no zip command)"
+    echo "SKIP encrypted-entry: no zip command"
 fi
 expect dup-names-case 65 'duplicate part names differing only in case: word/document.xml' dupcase.docx
 expect too-many-entries 65 'limit: 10004 zip entries > 10000' many.docx

@@ -52,6 +52,6 @@ if command -v jq >/dev/null 2>&1; then
         echo "FAIL json-jq-filter: exit $rc: $(head -c 300 "$T/err") $(head -c 300 "$T/out.html")"
     fi
 else
-    echo "PASS json-jq-filter (skipped: no jq)"
+    echo "SKIP json-jq-filter: no jq"
 fi
 exit 0
