@@ -106,7 +106,7 @@ demo: deps
 	@$(MAKE) --no-print-directory build/paidoc
 	@sh tools/demo.sh
 
-check: test-deps
+check: test-deps fuzz-deps
 	@$(MAKE) --no-print-directory build/paidoc build/asan/paidoc $(TEST_PROGS)
 	@sh tests/run.sh build/paidoc build/asan/paidoc
 

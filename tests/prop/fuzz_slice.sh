@@ -14,7 +14,7 @@ set -u
 TOP=${TOP:?}
 secs=${PD_FUZZ_SECONDS:-3}
 if [ "${PD_SLICE:-1}" -gt 1 ]; then
-    echo "PASS fuzz-slice (skipped: run once, in the first pass)"
+    echo "SKIP fuzz-slice: run once, in the first pass"
     exit 0
 fi
 T=$(mktemp -d)
@@ -25,7 +25,7 @@ printf '%s\n' 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n);' \
     >"$T/probe.c"
 if ! command -v "$cc" >/dev/null 2>&1 ||
     ! "$cc" -fsanitize=fuzzer,address -o "$T/probe" "$T/probe.c" >/dev/null 2>&1; then
-    echo "PASS fuzz-slice (skipped: no $cc with libFuzzer; make fuzz-deps installs it)"
+    echo "SKIP fuzz-slice: no $cc with libFuzzer (make fuzz-deps installs it)"
     exit 0
 fi
 cd "$TOP" || exit 1
