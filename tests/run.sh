@@ -168,6 +168,6 @@ while read -r kind bin arg sl; do
     pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
     grep -v '^PASS' "$tmp/job$k" | grep -v '^SKIP.*run once' 
 done <"$tmp/jobs"
-[ "$skip" -gt 0 ] && echo "$skip checks skipped (SKIP lines above: a tool is missing, or the check runs once)"
+[ "$skip" -gt 0 ] && echo "$skip checks skipped (run once, in the first pass, or a tool is missing: see SKIP lines)"
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
