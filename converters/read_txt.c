@@ -162,17 +162,6 @@ is_blank_char(uint32_t c)
     return c == ' ' || c == '\t' || c == 0x3000 || c == 0xA0;
 }
 
-/* Value of an ASCII or full-width digit, or -1. */
-static int
-digit_val(uint32_t c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    if (c >= 0xFF10 && c <= 0xFF19)
-        return (int)(c - 0xFF10);
-    return -1;
-}
-
 /* 1 for the characters of Chinese numerals (一 … 十, 百, 千, 零, 两). */
 static int
 is_zh_numeral(uint32_t c)
@@ -430,7 +419,7 @@ parse_arabic(const char *s, size_t len, size_t i, int n, struct pat *p)
         size_t after = j;
         uint32_t c2 = after < len ? dec(s, len, &after) : 0;
 
-        if (digit_val(c2) < 0 || c == 0x3001) {
+        if (pd_digit_val(c2) < 0 || c == 0x3001) {
             if (j >= len)
                 return;
             /* 1. 1． 1、 followed by text */
@@ -452,7 +441,7 @@ parse_arabic(const char *s, size_t len, size_t i, int n, struct pat *p)
 
             while (k < len) {
                 t = k;
-                if (digit_val(dec(s, len, &t)) < 0)
+                if (pd_digit_val(dec(s, len, &t)) < 0)
                     break;
                 k = t;
             }
@@ -466,7 +455,7 @@ parse_arabic(const char *s, size_t len, size_t i, int n, struct pat *p)
             if (c == '.' || c == 0xFF0E) {
                 size_t t2 = t;
 
-                if (t < len && digit_val(dec(s, len, &t2)) >= 0) {
+                if (t < len && pd_digit_val(dec(s, len, &t2)) >= 0) {
                     k = t;
                     continue;
                 }
@@ -584,7 +573,7 @@ parse_line(const char *s, size_t len, struct pat *p)
             size_t t = j;
             uint32_t c2 = dec(s, len, &t);
 
-            if (!is_zh_numeral(c2) && digit_val(c2) < 0)
+            if (!is_zh_numeral(c2) && pd_digit_val(c2) < 0)
                 break;
             j = t;
         }
@@ -626,7 +615,7 @@ parse_line(const char *s, size_t len, struct pat *p)
 
             if (is_zh_numeral(c2))
                 zh++;
-            else if (digit_val(c2) >= 0)
+            else if (pd_digit_val(c2) >= 0)
                 ar++;
             else
                 break;
@@ -670,7 +659,7 @@ parse_line(const char *s, size_t len, struct pat *p)
     }
 
     /* Arabic numbers: 1. 1、 1) 1 引言 2.1 Scope */
-    if ((v = digit_val(c)) >= 0) {
+    if ((v = pd_digit_val(c)) >= 0) {
         int digits = 1;
 
         n = v;
@@ -678,7 +667,7 @@ parse_line(const char *s, size_t len, struct pat *p)
         while (j < len) {
             size_t t = j;
 
-            v = digit_val(dec(s, len, &t));
+            v = pd_digit_val(dec(s, len, &t));
             if (v < 0)
                 break;
             if (++digits > 3)

@@ -36,6 +36,10 @@ size_t pd_utf8_check(const char *s, size_t len);
  */
 int pd_is_cjk(uint32_t c);
 
+/** Value of an ASCII or full-width digit (numbered headings use both),
+ *  or -1. */
+int pd_digit_val(uint32_t c);
+
 /** 1 for CJK ideographs only (Han). */
 int pd_is_han(uint32_t c);
 

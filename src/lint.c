@@ -82,17 +82,6 @@ static const struct {
     { "", "、", 1 }, { "（", "）", 1 }, { "", ".", 0 }, { "（", "）", 0 }
 };
 
-/* Value of an ASCII or full-width digit, or -1. */
-static int
-digit_val(uint32_t c)
-{
-    if (c >= '0' && c <= '9')
-        return (int)(c - '0');
-    if (c >= 0xFF10 && c <= 0xFF19)
-        return (int)(c - 0xFF10);
-    return -1;
-}
-
 /*
  * Value of a Chinese numeral character: 0..9 for digits (also the
  * financial forms the txt reader accepts), 10 and 100 for 十 and 百
@@ -167,7 +156,7 @@ ar_number(const char *s, size_t len, size_t *i)
 
     while (j < len) {
         t = j;
-        v = digit_val(pd_utf8_decode(s, len, &t));
+        v = pd_digit_val(pd_utf8_decode(s, len, &t));
         if (v < 0)
             break;
         if (++n > 3)
@@ -299,7 +288,7 @@ parse_label(const char *s, size_t len, struct label *lb)
         return 1;
     }
 
-    if (digit_val(c) >= 0) {                    /* 1. 1、 1 引言 2.1 */
+    if (pd_digit_val(c) >= 0) {                    /* 1. 1、 1 引言 2.1 */
         if ((n = ar_number(s, len, &i)) < 0)
             return 0;
         lb->dec[0] = n;

@@ -208,3 +208,13 @@ pd_is_xml_char(uint32_t c)
     return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) ||
         (c >= 0xE000 && c <= 0xFFFD) || (c >= 0x10000 && c <= 0x10FFFF);
 }
+
+int
+pd_digit_val(uint32_t c)
+{
+    if (c >= '0' && c <= '9')
+        return (int)(c - '0');
+    if (c >= 0xFF10 && c <= 0xFF19)
+        return (int)(c - 0xFF10);
+    return -1;
+}
