@@ -96,7 +96,7 @@ build/asan/libpaidoc.a: $(ASAN_LIB_OBJS)
 
 # Test programs: C files in tests/ that check outputs with cmark or
 # libxml2, or call the library directly; built with the sanitizers.
-build/tests/%: tests/%.c tests/testutil.h build/asan/libpaidoc.a
+build/tests/%: tests/%.c tests/testutil.h tests/check.h build/asan/libpaidoc.a
 	@mkdir -p build/tests
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< build/asan/libpaidoc.a $(PKG_LIBS)
 

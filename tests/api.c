@@ -9,17 +9,7 @@
 #include "paidoc.h"
 #include "internal.h"
 
-static int failed;
-
-#define CHECK(name, cond)                                                  \
-    do {                                                                   \
-        if (cond)                                                          \
-            printf("PASS %s\n", name);                                     \
-        else {                                                             \
-            printf("FAIL %s: %s (line %d)\n", name, #cond, __LINE__);      \
-            failed++;                                                      \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 /* The event sequence of a walk as "+type" / "-type" tokens. */
 static void

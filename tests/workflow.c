@@ -19,17 +19,7 @@
 #include "internal.h"
 #include "testutil.h"
 
-static int failed;
-
-#define CHECK(name, cond)                                                  \
-    do {                                                                   \
-        if (cond)                                                          \
-            printf("PASS %s\n", name);                                     \
-        else {                                                             \
-            printf("FAIL %s: %s (line %d)\n", name, #cond, __LINE__);      \
-            failed++;                                                      \
-        }                                                                  \
-    } while (0)
+#include "check.h"
 
 /* Like CHECK, with a name made of a prefix and a file or case name. */
 #define CHECKF(prefix, what, cond)                                         \
