@@ -16,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cli.h"
 
 static char last_error[1024];
@@ -104,32 +106,11 @@ cli_catch_signals(void)
     signal(SIGALRM, on_signal);
 }
 
-/* Append s to the JSON string being prepared, escaped. */
-static size_t
-json_escape(char *out, size_t cap, const char *s)
-{
-    size_t n = 0;
-
-    for (; *s != '\0' && n + 7 < cap; s++) {
-        unsigned char ch = (unsigned char)*s;
-
-        if (ch == '"' || ch == '\\') {
-            out[n++] = '\\';
-            out[n++] = (char)ch;
-        } else if (ch < 0x20) {
-            n += (size_t)snprintf(out + n, cap - n, "\\u%04x", ch);
-        } else {
-            out[n++] = (char)ch;
-        }
-    }
-    out[n] = '\0';
-    return n;
-}
-
 void
 cli_arm_time_limit(unsigned seconds, const char *name, int record_fd)
 {
-    char esc[2 * PATH_MAX];
+    char msg[64], *rec;
+    json_t *o;
     int n;
 
     if (seconds == 0)
@@ -138,15 +119,24 @@ cli_arm_time_limit(unsigned seconds, const char *name, int record_fd)
                  "paidoc: %s: time limit exceeded (%u s)\n", name, seconds);
     alarm_msg_len = n < 0 ? 0 : (size_t)n >= sizeof(alarm_msg)
                   ? sizeof(alarm_msg) - 1 : (size_t)n;
-    alarm_fd = record_fd;
+    alarm_fd = -1;
+    alarm_record_len = 0;
     if (record_fd >= 0) {
-        json_escape(esc, sizeof(esc), name);
-        n = snprintf(alarm_record, sizeof(alarm_record),
-                     "{\"input\":\"%s\",\"status\":%d,\"error\":"
-                     "\"time limit exceeded (%u s)\",\"outputs\":[],"
-                     "\"warnings\":[]}\n", esc, PD_ERR_DATA, seconds);
-        alarm_record_len = n < 0 ? 0 : (size_t)n >= sizeof(alarm_record)
-                         ? sizeof(alarm_record) - 1 : (size_t)n;
+        /* The manifest line the handler writes, made now: jansson is not
+         * for signal handlers. */
+        snprintf(msg, sizeof(msg), "time limit exceeded (%u s)", seconds);
+        o = json_pack("{s:s, s:i, s:s, s:[], s:[]}", "input", name,
+                      "status", PD_ERR_DATA, "error", msg, "outputs",
+                      "warnings");
+        rec = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+        if (rec != NULL && strlen(rec) + 1 < sizeof(alarm_record)) {
+            alarm_record_len = (size_t)snprintf(alarm_record,
+                                                sizeof(alarm_record), "%s\n",
+                                                rec);
+            alarm_fd = record_fd;
+        }
+        free(rec);
+        json_decref(o);
     }
     alarm(seconds);
 }
