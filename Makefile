@@ -35,7 +35,7 @@ BUILD_DEPS = pc:libcmark:libcmark-dev pc:libzip:libzip-dev \
 TEST_DEPS  = cmd:xmllint:libxml2-utils cmd:cmark:cmark \
              cmd:python3:python3 cmd:unzip:unzip cmd:sha256sum:coreutils \
              cmd:jq:jq py:docx:python3-docx cmd:pgrep:procps \
-             cmd:valgrind:valgrind
+             cmd:valgrind:valgrind path:/usr/bin/time:time
 
 .PHONY: all demo check test asan deps test-deps clean check-interop
 .SUFFIXES:

@@ -93,6 +93,9 @@ struct rd {
     struct pd_doc *doc;
     struct pd_diag *d;
     struct pd_builder b;
+    /* The input when it outlives the document (opts->borrow_input) and is
+     * read in place: text from it is not copied.  NULL: copy. */
+    const char *keep_lo, *keep_hi;
     /* statistics */
     enum para_mode mode;
     unsigned wrap_w;        /* fixed wrap width in columns, or 0 */
@@ -916,6 +919,16 @@ email_at(const char *s, size_t len, size_t at, size_t floor,
     return 1;
 }
 
+/* Add text s[0..n): pointed at when it is in the kept input. */
+static void
+add_text(struct rd *r, const char *s, size_t n)
+{
+    if (r->keep_lo != NULL && s >= r->keep_lo && s + n <= r->keep_hi)
+        pd_add_text_ref(&r->b, s, n);
+    else
+        pd_add_text(&r->b, s, n);
+}
+
 /* Add a link node with visible text s[0..n) and target prefix + s. */
 static void
 add_link(struct rd *r, const char *s, size_t n, const char *prefix)
@@ -929,11 +942,11 @@ add_link(struct rd *r, const char *s, size_t n, const char *prefix)
     url[pl + n] = '\0';
     link = pd_push(&r->b, PD_NODE_LINK);
     if (link == NULL) {
-        pd_add_text(&r->b, s, n);
+        add_text(r, s, n);
         return;
     }
     link->as.link.url = url;
-    pd_add_text(&r->b, s, n);
+    add_text(r, s, n);
     pd_pop(&r->b);
 }
 
@@ -949,10 +962,10 @@ emit_inlines(struct rd *r, const char *s, size_t len, size_t strong)
 
     if (strong > 0 && strong <= len) {
         if (pd_push(&r->b, PD_NODE_STRONG) != NULL) {
-            pd_add_text(&r->b, s, strong);
+            add_text(r, s, strong);
             pd_pop(&r->b);
         } else
-            pd_add_text(&r->b, s, strong);
+            add_text(r, s, strong);
         s += strong;
         len -= strong;
     }
@@ -968,20 +981,20 @@ emit_inlines(struct rd *r, const char *s, size_t len, size_t strong)
             else if (len - i > 8 && memcmp(s + i, "https://", 8) == 0)
                 host = i + 8;
             if (host && (en = url_end(s, len, i, host)) > i) {
-                pd_add_text(&r->b, s + run, i - run);
+                add_text(r, s + run, i - run);
                 add_link(r, s + i, en - i, "");
                 i = run = en;
                 continue;
             }
         } else if (c == '@' && email_at(s, len, i, run, &st, &en)) {
-            pd_add_text(&r->b, s + run, st - run);
+            add_text(r, s + run, st - run);
             add_link(r, s + st, en - st, "mailto:");
             i = run = en;
             continue;
         }
         i++;
     }
-    pd_add_text(&r->b, s + run, len - run);
+    add_text(r, s + run, len - run);
 }
 
 /*
@@ -1615,6 +1628,11 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     memset(&r, 0, sizeof(r));
     r.doc = doc;
     r.d = d;
+    if (opts != NULL && opts->borrow_input && s >= (const char *)in &&
+        s <= (const char *)in + len) {
+        r.keep_lo = (const char *)in;
+        r.keep_hi = (const char *)in + len;
+    }
     /*
      * The builder's default depth limit stays: text nests at most five
      * deep (paid, list, item, paragraph, link), and a lower limit would

@@ -804,8 +804,11 @@ pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
     if (h.opts->standalone)
         page_head(&h, doc);
     pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
         rndr_node(&h, n, ev == PD_EVENT_ENTER);
+        /* Only cr() looks back, at one byte. */
+        pd_buf_checkpoint(out);
+    }
     if (h.opts->standalone) {
         cr(&h);
         pd_buf_puts(out, "</body>\n</html>\n");

@@ -264,6 +264,7 @@ pd_write_json(const struct pd_doc *doc, struct pd_buf *out,
     while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
         if (n == doc->root)
             continue;
+        pd_buf_checkpoint(out);
         if (ev == PD_EVENT_EXIT) {
             pd_buf_puts(out, "]}");
             continue;

@@ -852,8 +852,11 @@ pd_write_md(const struct pd_doc *doc, struct pd_buf *out,
     paid_markers(&m, doc);
     pd_lay_init(&m.lay, out);
     pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
         rndr_node(&m, &it, n, ev == PD_EVENT_ENTER);
+        /* Looking back stays within the last character written. */
+        pd_buf_checkpoint(out);
+    }
     pd_lay_finish(&m.lay);
     pd_lay_free(&m.lay);
     pd_buf_free(&m.tmp);

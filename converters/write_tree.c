@@ -138,6 +138,7 @@ pd_write_tree(const struct pd_doc *doc, struct pd_buf *out,
     }
     pd_iter_init(&it, doc->root);
     while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
+        pd_buf_checkpoint(out);
         if (ev == PD_EVENT_EXIT) {
             depth--;
             continue;

@@ -503,8 +503,10 @@ pd_write_txt(const struct pd_doc *doc, struct pd_buf *out,
     t.cjk = pd_doc_is_cjk(doc);
     pd_lay_init(&t.lay, out);
     pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
         rndr_node(&t, n, ev == PD_EVENT_ENTER);
+        pd_buf_checkpoint(out);
+    }
     pd_lay_finish(&t.lay);
     pd_lay_free(&t.lay);
     pd_buf_free(&t.line);

@@ -29,7 +29,7 @@ extern "C" {
 #endif
 
 /** Version of the library and program, as printed by `paidoc --version`. */
-#define PD_VERSION "0.1.0"
+#define PD_VERSION "0.2.0"
 
 /** Version of the JSON serialisation of the tree ("version" field). */
 #define PD_JSON_VERSION 1
@@ -77,12 +77,39 @@ char *pd_arena_strdup(struct pd_arena *a, const char *s);
  * releases it with pd_buf_free().  Initialise with `struct pd_buf b = {0};`.
  * data is NUL-terminated after every append (the NUL is not counted in
  * len), so text output can be used as a C string.
+ *
+ * A buffer may be given a sink (pd_buf_set_sink()): the writers then hand
+ * their output to it in pieces as they go, between blocks, instead of
+ * keeping all of it, and the caller ends with pd_buf_flush().
  */
 struct pd_buf {
     char *data;     /**< bytes, owned by the buffer; NULL while empty */
     size_t len;     /**< bytes used */
     size_t cap;     /**< bytes allocated */
+    /** The sink, or NULL; see pd_buf_set_sink(). */
+    int (*sink)(void *ud, const char *p, size_t n);
+    void *sink_ud;
+    int sink_failed;    /**< a sink call returned -1; later ones are
+                             skipped */
 };
+
+/**
+ * Send b's output to sink: whenever a writer reaches a point where it no
+ * longer looks back (between blocks) with at least 64 KiB in b, all but
+ * the last few bytes are passed to sink(ud, p, n) and dropped from b.
+ * sink returns 0, or -1 after a failure (it keeps its own error, e.g.
+ * errno); after a failure nothing more is passed on.  A writer's output
+ * is then what the sink received plus what pd_buf_flush() passes at the
+ * end.  The writers check nothing else, so the caller must call
+ * pd_buf_flush() and look at its result even when the writer succeeded.
+ */
+void pd_buf_set_sink(struct pd_buf *b,
+                     int (*sink)(void *ud, const char *p, size_t n),
+                     void *ud);
+
+/** Pass everything in b to its sink (none: do nothing).  Returns 0, or -1
+ *  when this or an earlier sink call failed. */
+int pd_buf_flush(struct pd_buf *b);
 
 /** Append n bytes. */
 void pd_buf_put(struct pd_buf *b, const void *p, size_t n);
@@ -245,7 +272,8 @@ struct pd_node {
     pd_node_type type;
     unsigned line;              /**< 1-based source line, 0 if unknown */
     const char *text;           /**< literal of TEXT, CODE, CODE_BLOCK,
-                                     RAW_*; NULL otherwise */
+                                     RAW_*; NULL otherwise.  len bytes,
+                                     not always NUL-terminated */
     size_t len;                 /**< bytes in text */
     union {
         struct {
@@ -493,6 +521,9 @@ struct pd_opts {
     pd_paid_style paid_style;   /**< md/html marker spelling */
     pd_teaser_kind teaser;      /**< applied by pd_apply_teaser() */
     double teaser_value;        /**< see pd_teaser_kind */
+    int borrow_input;           /**< the input outlives the document: the
+                                     txt reader may point text nodes into
+                                     it instead of copying */
 };
 
 /** Default input size limit: 1 GiB. */

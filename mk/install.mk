@@ -19,10 +19,14 @@ BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR   ?= $(PREFIX)/share/zsh/site-functions
 INSTALL    ?= install
 
-# The version is PD_VERSION in the header; the soname carries its major.
+# The version is PD_VERSION in the header; the soname carries its major,
+# or major.minor while the major is 0 (before 1.0 a minor release may
+# change the ABI, as 0.2 did with struct pd_buf).
 PD_VERSION_STR := $(shell sed -n 's/^\#define PD_VERSION "\([0-9.]*\)".*/\1/p' include/paidoc.h)
 PD_MAJOR   := $(firstword $(subst ., ,$(PD_VERSION_STR)))
-SONAME      = libpaidoc.so.$(PD_MAJOR)
+PD_MINOR   := $(word 2,$(subst ., ,$(PD_VERSION_STR)))
+PD_ABI     := $(if $(filter 0,$(PD_MAJOR)),$(PD_MAJOR).$(PD_MINOR),$(PD_MAJOR))
+SONAME      = libpaidoc.so.$(PD_ABI)
 SHLIB       = build/libpaidoc.so.$(PD_VERSION_STR)
 # Private dependencies for static linking, besides the pkg-config modules
 # in PKGS (Requires.private).

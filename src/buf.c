@@ -1,6 +1,7 @@
 /*
- * buf.c - growable output buffers.  Writers build their whole output in
- * one of these; the CLI writes it out only when the conversion succeeded.
+ * buf.c - growable output buffers.  Writers build their output in one of
+ * these; with a sink, it is passed on in pieces as they go (the program
+ * streams into a temporary file that is renamed when all went well).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,9 +84,53 @@ pd_buf_clear(struct pd_buf *b)
 }
 
 void
+pd_buf_set_sink(struct pd_buf *b,
+                int (*sink)(void *ud, const char *p, size_t n), void *ud)
+{
+    b->sink = sink;
+    b->sink_ud = ud;
+    b->sink_failed = 0;
+}
+
+/* Pass all but the last keep bytes to the sink. */
+static void
+pass(struct pd_buf *b, size_t keep)
+{
+    size_t n;
+
+    if (b->len <= keep)
+        return;
+    n = b->len - keep;
+    if (!b->sink_failed && b->sink(b->sink_ud, b->data, n) < 0)
+        b->sink_failed = 1;
+    memmove(b->data, b->data + n, keep);
+    b->len = keep;
+    b->data[keep] = '\0';
+}
+
+void
+pd_buf_checkpoint(struct pd_buf *b)
+{
+    if (b->sink != NULL && b->len >= PD_BUF_FLUSH_AT)
+        pass(b, PD_BUF_KEEP);
+}
+
+int
+pd_buf_flush(struct pd_buf *b)
+{
+    if (b->sink == NULL)
+        return 0;
+    pass(b, 0);
+    return b->sink_failed ? -1 : 0;
+}
+
+void
 pd_buf_free(struct pd_buf *b)
 {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
+    b->sink = NULL;
+    b->sink_ud = NULL;
+    b->sink_failed = 0;
 }

@@ -6,7 +6,10 @@
 #define PD_CLI_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "paidoc.h"
 
@@ -38,6 +41,21 @@ struct cli {
 };
 
 /*
+ * cli_sha256.c
+ */
+struct cli_sha256 {
+    uint32_t h[8];
+    uint64_t len;               /**< bytes hashed */
+    unsigned char buf[64];      /**< a partial block */
+    size_t nbuf;
+};
+void cli_sha256_init(struct cli_sha256 *c);
+void cli_sha256_update(struct cli_sha256 *c, const void *data, size_t len);
+void cli_sha256_final(struct cli_sha256 *c, char hex[65]);
+/** The hash of len bytes at data, as 64 hex digits. */
+void cli_sha256_hex(const void *data, size_t len, char hex[65]);
+
+/*
  * cli_io.c: reading inputs, publishing outputs, errors, signals.
  */
 
@@ -52,12 +70,66 @@ int cli_error(int status, const char *file, const char *fmt, ...)
 /** The message of the last cli_error(), "" if none. */
 const char *cli_last_error(void);
 
-/** Read the input at path ("-": stdin) into buf, at most max bytes;
- *  0 or the exit status after an error message. */
-int cli_read_input(const char *path, struct pd_buf *buf, size_t max);
+/**
+ * An input's bytes: a large regular file is mapped (no copy, no zeroed
+ * pages), anything else is read into buf.
+ */
+struct cli_input {
+    const unsigned char *data;  /**< len bytes; never NULL */
+    size_t len;
+    struct pd_buf buf;          /**< the bytes when read */
+    void *map;                  /**< the mapping, or NULL */
+    size_t map_len;
+};
 
-/** Publish out at path atomically (see cli_io.c); 0 or an exit status. */
-int cli_publish(const char *path, const struct pd_buf *out);
+/** Read the input at path ("-": stdin), at most max bytes; 0 or the exit
+ *  status after an error message.  Release with cli_input_free(). */
+int cli_read_input(const char *path, struct cli_input *in, size_t max);
+
+/** Release an input (also one that failed or is all zeros). */
+void cli_input_free(struct cli_input *in);
+
+/*
+ * An output: a temporary file next to its target, written as the writer
+ * goes (the writer's pd_buf streams into it) and renamed over the target
+ * when everything succeeded, so that a failure leaves the old file as it
+ * was.  Devices, pipes and the /dev and /proc links to them are written in
+ * place, whole, at the end; standard output is streamed or kept whole.
+ */
+struct cli_output {
+    const char *name;           /**< for messages: as given, "<stdout>" */
+    char path[PATH_MAX];        /**< the file replaced (links resolved) */
+    int fd;                     /**< where the sink writes; -1: kept whole */
+    int slot;                   /**< the temporary file, -1: none */
+    int to_stdout, direct;
+    int existed;                /**< path existed: mode and size below */
+    mode_t mode;
+    off_t old_size;
+    int err;                    /**< errno of a failed write */
+    uintmax_t bytes;            /**< bytes written */
+    int hash;                   /**< (set by the caller) compute sha */
+    struct cli_sha256 sha;      /**< of the bytes written, when hash */
+};
+
+/** Open the output name (NULL or "-": standard output, streamed when
+ *  stream_stdout is set) and make buf stream into it; 0 or an exit
+ *  status after an error message. */
+int cli_output_open(struct cli_output *o, const char *name,
+                    int stream_stdout, struct pd_buf *buf);
+
+/** After the writer: pass the rest of buf, sync and close the temporary
+ *  file; 0 or an exit status (the output is then aborted). */
+int cli_output_close(struct cli_output *o, struct pd_buf *buf);
+
+/** Rename the closed temporary over the target (or write buf when it was
+ *  kept whole); 0 or an exit status. */
+int cli_output_publish(struct cli_output *o, const struct pd_buf *buf);
+
+/** Remove the temporary file of an output not published. */
+void cli_output_abort(struct cli_output *o);
+
+/** Publish out at name: open, close and publish in one. */
+int cli_publish(const char *name, struct pd_buf *out);
 
 /**
  * With on set, cli_publish() does not fsync: a new file is renamed into
@@ -72,9 +144,6 @@ void cli_set_lazy_sync(int on);
 /** The renames held back by lazy sync: "tmp\0target\0" pairs. */
 struct pd_buf *cli_pending_renames(void);
 
-/** Write out to standard output; 0 or an exit status. */
-int cli_write_stdout(const struct pd_buf *out);
-
 /** Create the directories above path (mkdir -p of its dirname). */
 int cli_make_parents(const char *path);
 
@@ -88,11 +157,6 @@ void cli_catch_signals(void);
  *  process exits 65. */
 void cli_arm_time_limit(unsigned seconds, const char *name, int record_fd);
 void cli_disarm_time_limit(void);
-
-/*
- * cli_sha256.c
- */
-void cli_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /*
  * main.c: one conversion, shared by single runs and batch workers.

@@ -1,7 +1,7 @@
 /*
  * cli_sha256.c - SHA-256 (FIPS 180-4) for the batch manifest, so that a
  * publishing job can check what it uploads without hashing every file a
- * second time.  One call over a whole buffer: outputs are in memory anyway.
+ * second time.  Outputs are hashed piece by piece as they are written.
  */
 #include <stdint.h>
 #include <string.h>
@@ -63,39 +63,78 @@ block(uint32_t h[8], const unsigned char *p)
 }
 
 void
-cli_sha256_hex(const void *data, size_t len, char hex[65])
+cli_sha256_init(struct cli_sha256 *c)
 {
-    static const char digits[] = "0123456789abcdef";
     /* The first 32 bits of the fractional parts of the square roots of
      * the first 8 primes (FIPS 180-4, 5.3.3). */
-    uint32_t h[8] = {
+    static const uint32_t h0[8] = {
         0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
         0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19
     };
-    const unsigned char *p = data;
-    unsigned char last[128];
-    uint64_t bits = (uint64_t)len * 8;
-    size_t rest, n, i;
 
-    for (n = len; n >= 64; n -= 64, p += 64)
-        block(h, p);
+    memcpy(c->h, h0, sizeof(h0));
+    c->len = 0;
+    c->nbuf = 0;
+}
+
+void
+cli_sha256_update(struct cli_sha256 *c, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    size_t n;
+
+    c->len += len;
+    if (c->nbuf > 0) {
+        n = 64 - c->nbuf < len ? 64 - c->nbuf : len;
+        memcpy(c->buf + c->nbuf, p, n);
+        c->nbuf += n;
+        p += n;
+        len -= n;
+        if (c->nbuf < 64)
+            return;
+        block(c->h, c->buf);
+        c->nbuf = 0;
+    }
+    for (; len >= 64; len -= 64, p += 64)
+        block(c->h, p);
+    if (len > 0)
+        memcpy(c->buf, p, len);
+    c->nbuf = len;
+}
+
+void
+cli_sha256_final(struct cli_sha256 *c, char hex[65])
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char last[128];
+    uint64_t bits = c->len * 8;
+    size_t n, i;
+
     /* Padding: 0x80, zeros, the length in bits as 64-bit big endian. */
-    rest = n;
     memset(last, 0, sizeof(last));
-    if (rest)
-        memcpy(last, p, rest);
-    last[rest] = 0x80;
-    n = rest + 1 + 8 <= 64 ? 64 : 128;
+    memcpy(last, c->buf, c->nbuf);
+    last[c->nbuf] = 0x80;
+    n = c->nbuf + 1 + 8 <= 64 ? 64 : 128;
     for (i = 0; i < 8; i++)
         last[n - 1 - i] = (unsigned char)(bits >> (8 * i));
-    block(h, last);
+    block(c->h, last);
     if (n == 128)
-        block(h, last + 64);
+        block(c->h, last + 64);
     for (i = 0; i < 32; i++) {
-        unsigned v = (h[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
+        unsigned v = (c->h[i / 4] >> (24 - 8 * (i % 4))) & 0xff;
 
         hex[2 * i] = digits[v >> 4];
         hex[2 * i + 1] = digits[v & 15];
     }
     hex[64] = '\0';
+}
+
+void
+cli_sha256_hex(const void *data, size_t len, char hex[65])
+{
+    struct cli_sha256 c;
+
+    cli_sha256_init(&c);
+    cli_sha256_update(&c, data, len);
+    cli_sha256_final(&c, hex);
 }

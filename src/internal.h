@@ -10,6 +10,24 @@
 
 #include "paidoc.h"
 
+/**
+ * Between two blocks a writer calls pd_buf_checkpoint(): with a sink set
+ * and at least PD_BUF_FLUSH_AT bytes, all but the last PD_BUF_KEEP are
+ * passed on.  Writers may look back at most PD_BUF_KEEP bytes across a
+ * checkpoint (the last character written, a trailing newline).
+ */
+#define PD_BUF_FLUSH_AT ((size_t)64 << 10)
+#define PD_BUF_KEEP ((size_t)16)
+void pd_buf_checkpoint(struct pd_buf *b);
+
+/**
+ * pd_add_text() that points the new text node at s instead of copying it:
+ * s must stay valid as long as the document (opts->borrow_input).  Text
+ * merged into a preceding text node is copied as usual.
+ */
+struct pd_node *pd_add_text_ref(struct pd_builder *b, const char *s,
+                                size_t len);
+
 /** malloc/realloc that abort with one line on out of memory. */
 void *pd_xmalloc(size_t n);
 void *pd_xrealloc(void *p, size_t n);

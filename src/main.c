@@ -393,27 +393,30 @@ parse_products(struct cli *c, const char *s)
  * Reading
  */
 
-/* Read files as one document into *out; apply -M and the teaser.  When
- * src is not NULL, the bytes of the last file read are moved there, and
- * its format stored in *src_fmt. */
+/*
+ * Read files[0..nfiles) into one document; apply -M and the teaser.
+ * in[] (nfiles entries, zeroed) receives the inputs: the txt reader points
+ * into them (borrow_input), so the caller frees them with inputs_free()
+ * only after the document, also after a failure.  *src_fmt (may be NULL) receives the last format.
+ */
 static int
 read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
-         struct pd_doc **out, unsigned *nwarn, struct pd_buf *src,
-         const struct pd_format **src_fmt)
+             struct pd_doc **out, unsigned *nwarn, struct cli_input *in,
+             const struct pd_format **src_fmt)
 {
     const struct pd_format *fmt = NULL;
     struct pd_doc *doc = pd_doc_new();
-    struct pd_buf in = {0};
+    struct pd_opts opts = c->opts;
     struct pd_diag diag;
     int i, status;
 
+    opts.borrow_input = 1;
     *nwarn = 0;
     for (i = 0; i < nfiles; i++) {
         const char *name = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
 
         diag_init(&diag, name, w);
-        pd_buf_clear(&in);
-        status = cli_read_input(files[i], &in, c->opts.max_input
+        status = cli_read_input(files[i], &in[i], c->opts.max_input
                                 ? c->opts.max_input : PD_MAX_INPUT);
         if (status != 0)
             goto fail;
@@ -421,21 +424,16 @@ read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
         if (fmt == NULL) {
             fmt = pd_format_by_path(files[i]);
             if (fmt == NULL || fmt->read == NULL)
-                fmt = pd_format_sniff((const unsigned char *)in.data, in.len);
+                fmt = pd_format_sniff(in[i].data, in[i].len);
         }
-        if (fmt->read(doc, (const unsigned char *)in.data, in.len, &c->opts,
-                      &diag) < 0) {
+        if (fmt->read(doc, in[i].data, in[i].len, &opts, &diag) < 0) {
             status = diag_error(&diag);
             goto fail;
         }
         *nwarn += diag.nwarn;
     }
-    if (src != NULL) {
-        *src = in;
+    if (src_fmt != NULL)
         *src_fmt = fmt;
-    } else {
-        pd_buf_free(&in);
-    }
     for (i = 0; i < c->nmeta; i++) {
         const char *eq = strchr(c->meta[i], '=');
         char key[64];
@@ -453,16 +451,27 @@ read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
     *out = doc;
     return 0;
 fail:
-    pd_buf_free(&in);
     pd_doc_free(doc);
     return status;
 }
 
-static int
-read_doc(const struct cli *c, char **files, int nfiles, struct warnings *w,
-         struct pd_doc **out, unsigned *nwarn)
+static struct cli_input *
+inputs_new(int n)
 {
-    return read_doc_src(c, files, nfiles, w, out, nwarn, NULL, NULL);
+    struct cli_input *in = pd_xmalloc((size_t)n * sizeof(*in));
+
+    memset(in, 0, (size_t)n * sizeof(*in));
+    return in;
+}
+
+static void
+inputs_free(struct cli_input *in, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        cli_input_free(&in[i]);
+    free(in);
 }
 
 static int
@@ -514,13 +523,15 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
 {
     const char *name = strcmp(files[0], "-") == 0 ? "<stdin>" : files[0];
     struct pd_buf out[CLI_MAX_PRODUCTS];
+    struct cli_output o[CLI_MAX_PRODUCTS];
+    struct cli_input *in = NULL;
     struct warnings w = { NULL };
     struct pd_diag diag;
     struct pd_doc *doc = NULL;
     struct pd_stats st;
     json_t *rec = NULL, *outs = NULL;
     unsigned nwarn;
-    int i, status;
+    int i, status, nopen = 0;
 
     memset(out, 0, sizeof(out));
     if (record != NULL) {
@@ -540,7 +551,8 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
             json_object_set_new(rec, "inputs", a);
         }
     }
-    status = read_doc(c, files, nfiles, &w, &doc, &nwarn);
+    in = inputs_new(nfiles);
+    status = read_doc_src(c, files, nfiles, &w, &doc, &nwarn, in, NULL);
     if (status != 0)
         goto done;
     if (c->strict && nwarn > 0) {
@@ -553,17 +565,27 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
     }
 
     /* Render every product before publishing any: a failure leaves
-     * nothing half done. */
+     * nothing half done.  Each streams into its temporary file; standard
+     * output is streamed only when nothing can fail after it started. */
     for (i = 0; i < c->nprod; i++) {
         const struct cli_product *p = &c->prod[i];
-        struct pd_doc *d = i + 1 < c->nprod ? pd_doc_copy(doc) : doc;
+        struct pd_doc *d;
         struct pd_opts opts = c->opts;
+        int stream = c->nprod == 1 && !c->strict;
 
+        if (outputs[i] != NULL && strcmp(outputs[i], "-") != 0 &&
+            c->outdir != NULL && (status = cli_make_parents(outputs[i])) != 0)
+            goto done;
+        if ((status = cli_output_open(&o[i], outputs[i], stream,
+                                      &out[i])) != 0)
+            goto done;
+        nopen = i + 1;
+        o[i].hash = record != NULL;
+        d = i + 1 < c->nprod ? pd_doc_copy(doc) : doc;
         if (p->has_mode)
             opts.paid = p->mode;
         pd_apply_paid(d, &opts);
-        diag_init(&diag, outputs[i] && strcmp(outputs[i], "-") != 0
-                  ? outputs[i] : "<stdout>", &w);
+        diag_init(&diag, o[i].name, &w);
         if (p->fmt->write(d, &out[i], &opts, &diag) < 0) {
             status = diag_error(&diag);
             if (d != doc)
@@ -577,37 +599,38 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
             status = strict_error(diag.file, diag.nwarn);
             goto done;
         }
+        if ((status = cli_output_close(&o[i], &out[i])) != 0)
+            goto done;
     }
     for (i = 0; i < c->nprod; i++) {
         const struct cli_product *p = &c->prod[i];
-        int to_stdout = outputs[i] == NULL || strcmp(outputs[i], "-") == 0;
 
-        if (!to_stdout && c->outdir != NULL &&
-            (status = cli_make_parents(outputs[i])) != 0)
-            goto done;
-        status = to_stdout ? cli_write_stdout(&out[i])
-                           : cli_publish(outputs[i], &out[i]);
+        status = cli_output_publish(&o[i], &out[i]);
         if (status != 0)
             goto done;
         if (outs != NULL) {
-            json_t *o = json_object();
+            json_t *j = json_object();
             char hex[65];
 
-            cli_sha256_hex(out[i].data ? out[i].data : "", out[i].len, hex);
-            json_object_set_new(o, "path", json_string(to_stdout
+            cli_sha256_final(&o[i].sha, hex);
+            json_object_set_new(j, "path", json_string(o[i].to_stdout
                                 ? "-" : outputs[i]));
-            json_object_set_new(o, "format", json_string(p->fmt->name));
-            json_object_set_new(o, "mode", json_string(
+            json_object_set_new(j, "format", json_string(p->fmt->name));
+            json_object_set_new(j, "mode", json_string(
                 paid_mode_names[p->has_mode ? p->mode : c->opts.paid]));
-            json_object_set_new(o, "bytes", json_integer((json_int_t)out[i].len));
-            json_object_set_new(o, "sha256", json_string(hex));
-            json_array_append_new(outs, o);
+            json_object_set_new(j, "bytes", json_integer((json_int_t)o[i].bytes));
+            json_object_set_new(j, "sha256", json_string(hex));
+            json_array_append_new(outs, j);
         }
     }
 done:
+    for (i = 0; i < nopen; i++)
+        cli_output_abort(&o[i]);
     for (i = 0; i < c->nprod; i++)
         pd_buf_free(&out[i]);
     pd_doc_free(doc);
+    if (in != NULL)
+        inputs_free(in, nfiles);
     if (rec != NULL) {
         json_object_set_new(rec, "status", json_integer(status));
         json_object_set_new(rec, "error", status != 0
@@ -632,28 +655,29 @@ lint_files(const struct cli *c, char **files, int nfiles)
 
     for (i = 0; i < nfiles; i++) {
         const char *name = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
-        struct pd_buf src = {0};
+        struct cli_input src;
         struct pd_doc *doc;
         struct pd_diag diag;
         const struct pd_format *fmt;
-        int status;
+        int status, text;
 
+        memset(&src, 0, sizeof(src));
         status = read_doc_src(c, files + i, 1, NULL, &doc, &nwarn, &src,
                               &fmt);
         if (status != 0) {
+            cli_input_free(&src);
             worst = status > worst ? status : worst;
             continue;
         }
         problems += nwarn;
         /* Misspelled markers are looked for in the source of the text
          * formats (pd_lint decodes it as the readers do). */
-        if (strcmp(fmt->name, "txt") != 0 && strcmp(fmt->name, "md") != 0)
-            pd_buf_free(&src);
+        text = strcmp(fmt->name, "txt") == 0 || strcmp(fmt->name, "md") == 0;
         diag_init(&diag, name, NULL);
-        problems += pd_lint(doc, (const unsigned char *)src.data, src.len,
+        problems += pd_lint(doc, text ? src.data : NULL, text ? src.len : 0,
                             &diag);
-        pd_buf_free(&src);
         pd_doc_free(doc);
+        cli_input_free(&src);
     }
     if (worst != 0)
         return worst;
@@ -666,18 +690,23 @@ print_stats(const struct cli *c, char **files, int nfiles, int as_json)
 {
     struct pd_doc *doc;
     struct pd_stats st;
+    struct cli_input *in;
     unsigned nwarn;
     int status;
 
-    status = read_doc(c, files, nfiles, NULL, &doc, &nwarn);
-    if (status != 0)
-        return status;
-    if (c->strict && nwarn > 0) {
+    in = inputs_new(nfiles);
+    status = read_doc_src(c, files, nfiles, NULL, &doc, &nwarn, in, NULL);
+    if (status == 0 && c->strict && nwarn > 0) {
         pd_doc_free(doc);
-        return strict_error(files[0], nwarn);
+        status = strict_error(files[0], nwarn);
+    }
+    if (status != 0) {
+        inputs_free(in, nfiles);
+        return status;
     }
     pd_doc_stats(doc, &st);
     pd_doc_free(doc);
+    inputs_free(in, nfiles);
     if (as_json) {
         json_t *o = stats_json(&st);
         char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(4));

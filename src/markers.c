@@ -13,6 +13,7 @@
  * `<!--members-only-->` and WordPress's `<!--more-->` have no end marker,
  * so the section they open runs to the end of the document.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "paidoc.h"
@@ -27,22 +28,40 @@ const struct pd_marker_spelling pd_markers[] = {
     { NULL, 0, PD_MARK_NONE }
 };
 
+/* Nonzero when one of the 8 bytes of x is zero (the classic SWAR test). */
+#define HAS_ZERO(x) (((x) - 0x0101010101010101ULL) & ~(x) & \
+                     0x8080808080808080ULL)
+
 size_t
 pd_marker_find(const char *s, size_t from, size_t len,
                const struct pd_marker_spelling **which)
 {
     const struct pd_marker_spelling *m;
-    size_t i;
+    size_t i = from;
 
-    for (i = from; i < len; i++) {
-        if (s[i] != '#' && s[i] != '$')
-            continue;
-        for (m = pd_markers; m->text != NULL; m++)
-            if (m->text[0] == s[i] && len - i >= m->len &&
-                memcmp(s + i, m->text, m->len) == 0) {
-                *which = m;
-                return i;
+    /* Every spelling starts with '#' or '$'.  Eight bytes at a time are
+     * skipped while they hold neither; one pass, whatever the text (a
+     * search per character, e.g. memchr, would rescan text without a '$'
+     * on every call). */
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if (!HAS_ZERO(w ^ 0x2323232323232323ULL) &&
+                !HAS_ZERO(w ^ 0x2424242424242424ULL)) {
+                i += 8;
+                continue;
             }
+        }
+        if (s[i] == '#' || s[i] == '$')
+            for (m = pd_markers; m->text != NULL; m++)
+                if (m->text[0] == s[i] && len - i >= m->len &&
+                    memcmp(s + i, m->text, m->len) == 0) {
+                    *which = m;
+                    return i;
+                }
+        i++;
     }
     *which = NULL;
     return len;

@@ -365,6 +365,22 @@ pd_add_text(struct pd_builder *b, const char *s, size_t len)
     return n;
 }
 
+struct pd_node *
+pd_add_text_ref(struct pd_builder *b, const char *s, size_t len)
+{
+    struct pd_node *last = b->cur->last, *n;
+
+    if (len == 0 || !pd_can_contain(b->cur->type, PD_NODE_TEXT) ||
+        (last != NULL && last->type == PD_NODE_TEXT))
+        return pd_add_text(b, s, len);
+    n = pd_node_new(b->doc, PD_NODE_TEXT);
+    n->line = b->line;
+    n->text = s;
+    n->len = len;
+    pd_node_append(b->cur, n);
+    return n;
+}
+
 /*
  * Iterator
  */

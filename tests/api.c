@@ -249,6 +249,92 @@ test_utf8_registry(void)
           pd_format_by_name("html") && pd_format_by_path("a.x/b") == NULL);
 }
 
+/* A sink that keeps what it is given; fails from call fail_at on. */
+struct collect {
+    struct pd_buf got;
+    int calls, fail_at;
+};
+
+static int
+collect(void *ud, const char *p, size_t n)
+{
+    struct collect *c = ud;
+
+    if (++c->calls >= c->fail_at && c->fail_at > 0)
+        return -1;
+    pd_buf_put(&c->got, p, n);
+    return 0;
+}
+
+/*
+ * Every writer's output through a sink is byte for byte its output kept
+ * whole, on a document long enough to be passed on in many pieces (with
+ * lists, quotes, emphasis and a paid section, where the writers look
+ * back); a failing sink is reported by pd_buf_flush().
+ */
+static void
+test_sink(void)
+{
+    static const char *fmts[] = { "txt", "md", "html", "docx", "json",
+                                  "tree" };
+    struct pd_buf src = {0};
+    struct pd_opts opts = {0};
+    struct pd_diag d;
+    struct pd_doc *doc = pd_doc_new();
+    size_t i;
+    char name[64];
+    int k;
+
+    pd_buf_puts(&src, "Title\n\n");
+    for (k = 0; k < 6000; k++) {
+        pd_buf_printf(&src, "%d. Point **%d** with *stress* and `code`\n\n",
+                      k % 9 + 1, k);
+        if (k % 7 == 0)
+            pd_buf_puts(&src, "- one\n- two *x*\n\n> quoted _line_ \n\n");
+        if (k == 3000)
+            pd_buf_puts(&src, "##paidbegin##\n\n");
+    }
+    pd_buf_puts(&src, "##paidend##\n\nlast words\n");
+    memset(&d, 0, sizeof(d));
+    d.file = "sink.md";
+    CHECK("sink-read", pd_read_md(doc, (const unsigned char *)src.data,
+                                  src.len, &opts, &d) == 0);
+    for (i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+        const struct pd_format *f = pd_format_by_name(fmts[i]);
+        struct pd_buf whole = {0}, out = {0};
+        struct collect c = { {0}, 0, 0 };
+        int r1, r2, r3;
+
+        memset(&d, 0, sizeof(d));
+        d.file = "sink.out";
+        r1 = f->write(doc, &whole, &opts, &d);
+        pd_buf_set_sink(&out, collect, &c);
+        r2 = f->write(doc, &out, &opts, &d);
+        r3 = pd_buf_flush(&out);
+        snprintf(name, sizeof(name), "sink-same-%s", fmts[i]);
+        CHECK(name, r1 == 0 && r2 == 0 && r3 == 0 && out.len == 0 &&
+              c.got.len == whole.len && whole.len > 0 &&
+              memcmp(c.got.data, whole.data, whole.len) == 0);
+        snprintf(name, sizeof(name), "sink-pieces-%s", fmts[i]);
+        CHECK(name, strcmp(fmts[i], "docx") == 0 ||
+              (size_t)c.calls >= whole.len / PD_BUF_FLUSH_AT);
+        pd_buf_free(&out);
+        pd_buf_free(&c.got);
+        /* A sink that fails at once: called once, the failure kept. */
+        c.calls = 0;
+        c.fail_at = 1;
+        pd_buf_set_sink(&out, collect, &c);
+        r2 = f->write(doc, &out, &opts, &d);
+        snprintf(name, sizeof(name), "sink-failure-%s", fmts[i]);
+        CHECK(name, r2 == 0 && pd_buf_flush(&out) == -1 && c.calls == 1);
+        pd_buf_free(&out);
+        pd_buf_free(&c.got);
+        pd_buf_free(&whole);
+    }
+    pd_doc_free(doc);
+    pd_buf_free(&src);
+}
+
 int
 main(void)
 {
@@ -258,5 +344,6 @@ main(void)
     test_paid_modes();
     test_decode();
     test_utf8_registry();
+    test_sink();
     return failed ? 1 : 0;
 }

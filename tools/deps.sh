@@ -1,8 +1,10 @@
 #!/bin/sh
 # deps.sh - install the Debian packages that are missing.
 # Arguments are "pc:MODULE:PACKAGE" (a pkg-config module),
-# "cmd:COMMAND:PACKAGE" (a command on PATH) or "py:MODULE:PACKAGE" (a
-# module Debian's /usr/bin/python3 imports).  Uses apt-get, through sudo
+# "cmd:COMMAND:PACKAGE" (a command on PATH), "path:FILE:PACKAGE" (an
+# executable file, e.g. /usr/bin/time, which the shell's `time` keyword
+# hides from command -v) or "py:MODULE:PACKAGE" (a module Debian's
+# /usr/bin/python3 imports).  Uses apt-get, through sudo
 # when not root.  Prints nothing when everything is there.
 missing=""
 for spec in "$@"; do
@@ -12,6 +14,7 @@ for spec in "$@"; do
     pc)  command -v pkg-config >/dev/null 2>&1 &&
          pkg-config --exists "$what" 2>/dev/null && continue ;;
     cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+    path) [ -x "$what" ] && continue ;;
     py)  [ -x /usr/bin/python3 ] &&
          /usr/bin/python3 -c "import $what" >/dev/null 2>&1 && continue ;;
     esac

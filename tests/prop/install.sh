@@ -33,6 +33,8 @@ fi
 
 version=$(sed -n 's/^#define PD_VERSION "\(.*\)"/\1/p' include/paidoc.h)
 major=${version%%.*}
+# The soname's number: the major, or major.minor before 1.0.
+[ "$major" = 0 ] && { minor=${version#0.}; major=0.${minor%%.*}; }
 lib=$stage/usr/lib
 for f in bin/paidoc lib/libpaidoc.a "lib/libpaidoc.so.$version" \
          "lib/libpaidoc.so.$major" lib/libpaidoc.so include/paidoc.h \
