@@ -134,16 +134,20 @@ fi
 
 # --- Large text: all of it present; peak RSS ------------------------------
 # big.txt: 12 MB of Chinese and English paragraphs, each with a token;
-# line.txt: one line of 12 MB (one paragraph).
-"$PY" - "$tmp/big.txt" "$tmp/line.txt" <<'PYEOF'
+# line.txt: one line of 12 MB (one paragraph).  3 MB in the sanitizer pass
+# (still streamed, and many pieces of a run).
+mb=12
+[ "${PD_SLICE:-1}" -gt 1 ] && mb=3
+"$PY" - "$tmp/big.txt" "$tmp/line.txt" "$mb" <<'PYEOF'
 import sys
+mb = int(sys.argv[3])
 zh = "这是一个用于测试的段落，包含中文文字与标点符号。"
 en = " Some English words & <angle> brackets, \"quotes\" and 'apostrophes'."
 with open(sys.argv[1], "w", encoding="utf-8") as f:
     f.write("流式写入测试\n\n")
     i = 0
     size = 0
-    while size < 12 << 20:
+    while size < mb << 20:
         line = "第Q%07d段：" % i + zh * (i % 9 + 1) + en * (i % 4) + "\n\n"
         if i % 1000 == 999:
             line += "##paidbegin##\n\n"
@@ -154,7 +158,7 @@ with open(sys.argv[1], "w", encoding="utf-8") as f:
         i += 1
 with open(sys.argv[2], "w", encoding="utf-8") as f:
     unit = "一二三 四五六七八九十&<>\"'abc"
-    f.write("这是一个非常长的句子，" + unit * ((12 << 20) // len(unit.encode())) + "\n")
+    f.write("这是一个非常长的句子，" + unit * ((mb << 20) // len(unit.encode())) + "\n")
 PYEOF
 
 for name in big line; do
