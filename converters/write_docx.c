@@ -1,9 +1,16 @@
 /*
  * write_docx.c - the DOCX (WordprocessingML) writer.
  *
- * Every XML part is written with libxml2's xmlTextWriter into a memory
- * buffer; the parts are then zipped with libzip into an in-memory source
- * whose bytes end up in the output buffer.  The package is deterministic:
+ * Every XML part is written with libxml2's xmlTextWriter.  The small
+ * parts go into memory buffers; word/document.xml, which can be tens of
+ * megabytes, is written twice: once to count its bytes (libzip needs the
+ * size before the data to choose between zip and zip64 headers, and
+ * [Content_Types].xml and the relationships need to know what it uses),
+ * and again on demand, a few kilobytes at a time, while libzip deflates
+ * it (see "Streaming word/document.xml").  A document.xml of at most
+ * DOCX_KEEP_MAX bytes is kept from the first writing instead.  The zip is
+ * built in memory chunks that are appended to the output buffer and
+ * freed one by one.  The package is deterministic:
  * parts are added in a fixed order with a fixed modification time, and
  * every id (numbering, relationships, content controls, bookmarks) comes
  * from a counter.
@@ -76,6 +83,26 @@
  */
 #define BIG_PART ((size_t)1 << 20)
 
+/*
+ * A document.xml of at most this many bytes is kept in memory by its
+ * first writing and zipped from there; a larger one is written a second
+ * time while it is zipped.  (-DDOCX_KEEP_MAX=0 streams every document,
+ * for testing.)
+ */
+#ifndef DOCX_KEEP_MAX
+#define DOCX_KEEP_MAX BIG_PART
+#endif
+
+/*
+ * Text of one run is written this many bytes at a time (cut before a
+ * byte that starts a character), so that a paragraph of 50 MB is
+ * escaped, written and zipped in pieces, not copied whole.
+ */
+#define RUN_PIECE ((size_t)32 << 10)
+
+/* The zip is assembled in chunks of this size. */
+#define STORE_CHUNK ((size_t)1 << 20)
+
 /* What differs between the styles beyond their XML templates. */
 struct style_info {
     const char *name;
@@ -121,10 +148,62 @@ struct list_level {
 struct part {
     const char *name;
     const char *ctype;      /* content type for an Override, or NULL */
-    const char *data;
-    size_t len;
+    const char *data;       /* NULL for the streamed document.xml */
+    size_t len;             /* its size, streamed or not */
     xmlBufferPtr owned;     /* freed after zipping, or NULL (static) */
+    char *owned_mem;        /* or this, freed with free() */
 };
+
+/* A byte buffer with a read position (the pending XML of a stream). */
+struct bytes {
+    char *p;
+    size_t len, cap, off;   /* p[off..len) not yet consumed */
+};
+
+/*
+ * Where the writer of document.xml puts its bytes: counted (and kept
+ * while they fit in DOCX_KEEP_MAX) in the first writing, queued for
+ * libzip in the second.
+ */
+struct sink {
+    int stream;             /* 1: second writing, bytes go to pend */
+    int keeping;            /* first writing: keep holds all bytes so far */
+    uint64_t total;         /* bytes written */
+    struct bytes keep;
+    struct bytes pend;
+};
+
+/* Formatting of a run. */
+struct run_fmt {
+    int bold;
+    int italic;
+    const char *rstyle;     /* character style or NULL */
+};
+
+/* A run being written: its text s[0..len), written up to pos. */
+struct run_cur {
+    int active;
+    int open;               /* w:r and its w:rPr are written */
+    int in_t;               /* a w:t is open */
+    const char *s;
+    size_t len, pos;
+    struct run_fmt f;
+};
+
+/*
+ * A paragraph being written: its inlines are walked with it (block
+ * NULL: a code block, whose one run is all it has).
+ */
+struct para_cur {
+    int active;
+    const struct pd_node *block;
+    struct pd_iter it;
+    int emph, strong;
+    const struct pd_node *open_link;
+};
+
+/* Where the writing of document.xml is. */
+enum { PH_HEAD, PH_BODY, PH_TAIL, PH_DONE };
 
 #define MAX_PARTS 16
 
@@ -157,6 +236,15 @@ struct dx {
     int have_footer;
     struct part parts[MAX_PARTS];
     int nparts;
+    /* The resumable writing of document.xml (see doc_step). */
+    int phase;
+    struct pd_iter body;
+    struct para_cur para;
+    struct run_cur run;
+    struct sink sink;
+    uint64_t doc_size;          /* bytes of the first writing */
+    int doc_done;               /* second writing: the writer is finished */
+    zip_error_t doc_ze;         /* second writing: libzip's error */
 };
 
 /*
@@ -261,6 +349,70 @@ xw_free(struct xw *x)
     pd_buf_free(&x->tmp);
 }
 
+/* Append n bytes to b. */
+static void
+bytes_put(struct bytes *b, const char *p, size_t n)
+{
+    if (n > b->cap - b->len) {
+        size_t cap = b->cap ? b->cap : 16384;
+
+        while (cap - b->len < n)
+            cap *= 2;
+        b->p = pd_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
+
+static void
+bytes_free(struct bytes *b)
+{
+    free(b->p);
+    memset(b, 0, sizeof(*b));
+}
+
+/* libxml2's output callback for the writer of document.xml. */
+static int
+sink_write(void *ctx, const char *buf, int len)
+{
+    struct sink *k = ctx;
+
+    if (len <= 0)
+        return len < 0 ? -1 : 0;
+    k->total += (uint64_t)len;
+    if (k->stream)
+        bytes_put(&k->pend, buf, (size_t)len);
+    else if (k->keeping) {
+        if (k->total <= DOCX_KEEP_MAX)
+            bytes_put(&k->keep, buf, (size_t)len);
+        else {
+            bytes_free(&k->keep);
+            k->keeping = 0;
+        }
+    }
+    return len;
+}
+
+/* Start a part written through sink k instead of into a memory buffer. */
+static int
+xw_open_sink(struct xw *x, struct sink *k)
+{
+    xmlOutputBufferPtr out;
+
+    memset(x, 0, sizeof(*x));
+    out = xmlOutputBufferCreateIO(sink_write, NULL, k, NULL);
+    if (out == NULL)
+        return x->err = 1, -1;
+    x->w = xmlNewTextWriter(out);
+    if (x->w == NULL) {
+        xmlOutputBufferClose(out);
+        return x->err = 1, -1;
+    }
+    return xw_check(x, xmlTextWriterStartDocument(x->w, "1.0", "UTF-8",
+                                                  "yes"));
+}
+
 static int
 xw_start(struct xw *x, const char *name)
 {
@@ -308,6 +460,25 @@ xw_text(struct xw *x, const char *s, size_t len)
         return -1;
     v = clean(x, s, len);
     return xw_check(x, xmlTextWriterWriteString(x->w, v));
+}
+
+/*
+ * Where to cut s[0..len) after about want bytes: the first position at
+ * or after want that starts a character (not a UTF-8 continuation byte),
+ * or len.  clean() reads the pieces as it would read the whole: it never
+ * takes a byte that starts a character into the sequence before it.
+ */
+static size_t
+piece_end(const char *s, size_t len, size_t want)
+{
+    size_t i;
+
+    if (want >= len)
+        return len;
+    for (i = want; i < len; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80)
+            return i;
+    return len;
 }
 
 /* <name/> or <name attr="value"/> (attr may be NULL). */
@@ -733,135 +904,190 @@ add_link(struct dx *dx, const char *url)
     return dx->nurls;
 }
 
-/* Formatting of a run. */
-struct run_fmt {
-    int bold;
-    int italic;
-    const char *rstyle;     /* character style or NULL */
-};
-
 /*
  * One run: w:rPr from fmt, then the text as w:t pieces separated by
  * w:tab (for a tab) and w:br (for a newline).  Every w:t keeps its
- * spaces (xml:space="preserve").
+ * spaces (xml:space="preserve").  The run is written by run_step(),
+ * about RUN_PIECE bytes of text at a time; the bytes are those of one
+ * run written whole.
  */
-static int
-write_run(struct xw *x, const char *s, size_t len, const struct run_fmt *f)
+static void
+run_begin(struct dx *dx, const char *s, size_t len, const struct run_fmt *f)
 {
-    size_t i, start = 0;
+    struct run_cur *r = &dx->run;
 
     if (len == 0)
-        return x->err ? -1 : 0;
-    xw_start(x, "w:r");
-    if (f->rstyle != NULL || f->bold || f->italic) {
-        xw_start(x, "w:rPr");
-        if (f->rstyle != NULL)
-            xw_empty(x, "w:rStyle", "w:val", f->rstyle);
-        if (f->bold) {
-            xw_empty(x, "w:b", NULL, NULL);
-            xw_empty(x, "w:bCs", NULL, NULL);
-        }
-        if (f->italic) {
-            xw_empty(x, "w:i", NULL, NULL);
-            xw_empty(x, "w:iCs", NULL, NULL);
-        }
-        xw_end(x);
-    }
-    for (i = 0; i <= len; i++) {
-        if (i < len && s[i] != '\t' && s[i] != '\n')
-            continue;
-        if (i > start) {
-            xw_start(x, "w:t");
-            xw_attr(x, "xml:space", "preserve");
-            xw_text(x, s + start, i - start);
+        return;
+    memset(r, 0, sizeof(*r));
+    r->active = 1;
+    r->s = s;
+    r->len = len;
+    r->f = *f;
+}
+
+/* Write the next piece of the current run; ends it after its text. */
+static int
+run_step(struct dx *dx)
+{
+    struct xw *x = &dx->x;
+    struct run_cur *r = &dx->run;
+    size_t budget = RUN_PIECE;
+
+    if (!r->open) {
+        const struct run_fmt *f = &r->f;
+
+        xw_start(x, "w:r");
+        if (f->rstyle != NULL || f->bold || f->italic) {
+            xw_start(x, "w:rPr");
+            if (f->rstyle != NULL)
+                xw_empty(x, "w:rStyle", "w:val", f->rstyle);
+            if (f->bold) {
+                xw_empty(x, "w:b", NULL, NULL);
+                xw_empty(x, "w:bCs", NULL, NULL);
+            }
+            if (f->italic) {
+                xw_empty(x, "w:i", NULL, NULL);
+                xw_empty(x, "w:iCs", NULL, NULL);
+            }
             xw_end(x);
         }
-        if (i < len)
-            xw_empty(x, s[i] == '\t' ? "w:tab" : "w:br", NULL, NULL);
-        start = i + 1;
+        r->open = 1;
     }
-    return xw_end(x);
+    while (r->pos < r->len && budget > 0 && !x->err) {
+        const char *p = r->s + r->pos;
+        size_t left = r->len - r->pos, n;
+
+        if (!r->in_t) {
+            if (*p == '\t' || *p == '\n') {
+                xw_empty(x, *p == '\t' ? "w:tab" : "w:br", NULL, NULL);
+                r->pos++;
+                budget--;
+                continue;
+            }
+            xw_start(x, "w:t");
+            xw_attr(x, "xml:space", "preserve");
+            r->in_t = 1;
+        }
+        /*
+         * The text up to the next tab or newline, at most a piece: cut
+         * where a character starts (tabs and newlines do, so the cut is
+         * never beyond them).
+         */
+        for (n = 0; n < left && n < budget && p[n] != '\t' && p[n] != '\n';
+             n++)
+            ;
+        if (n < left && p[n] != '\t' && p[n] != '\n')
+            n = piece_end(p, left, n);
+        xw_text(x, p, n);
+        r->pos += n;
+        budget = n >= budget ? 0 : budget - n;
+        if (r->pos == r->len || r->s[r->pos] == '\t' ||
+            r->s[r->pos] == '\n') {
+            xw_end(x);          /* w:t */
+            r->in_t = 0;
+        }
+    }
+    if (r->pos == r->len && !r->in_t) {
+        xw_end(x);              /* w:r */
+        r->active = 0;
+    }
+    return x->err ? -1 : 0;
+}
+
+/* Start writing the inline content of block (NULL: a code block). */
+static void
+para_begin(struct dx *dx, const struct pd_node *block)
+{
+    struct para_cur *c = &dx->para;
+
+    memset(c, 0, sizeof(*c));
+    c->active = 1;
+    c->block = block;
+    if (block != NULL)
+        pd_iter_init(&c->it, block);
 }
 
 /*
- * The inline content of block: runs for text, w:hyperlink around the
- * runs of allowed links, w:br for line breaks.  Walks the subtree with
+ * One step of the inline content of the current paragraph: runs for
+ * text, w:hyperlink around the runs of allowed links, w:br for line
+ * breaks; at the end, the paragraph is closed.  Walks the subtree with
  * the iterator (no recursion).
  */
 static int
-write_inlines(struct dx *dx, const struct pd_node *block)
+para_step(struct dx *dx)
 {
     struct xw *x = &dx->x;
-    const struct pd_node *n, *open_link = NULL;
-    struct pd_iter it;
+    struct para_cur *c = &dx->para;
+    const struct pd_node *n;
+    struct run_fmt f;
     pd_event ev;
-    int emph = 0, strong = 0;
+    int d;
 
-    pd_iter_init(&it, block);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE && !x->err) {
-        struct run_fmt f;
-        int d = ev == PD_EVENT_ENTER ? 1 : -1;
+    ev = c->block != NULL ? pd_iter_next(&c->it, &n) : PD_EVENT_DONE;
+    if (ev == PD_EVENT_DONE) {
+        c->active = 0;
+        return xw_end(x);       /* w:p */
+    }
+    if (n == c->block)
+        return x->err ? -1 : 0;
+    d = ev == PD_EVENT_ENTER ? 1 : -1;
+    f.bold = c->strong > 0;
+    f.italic = c->emph > 0;
+    f.rstyle = c->open_link != NULL ? "Hyperlink" : NULL;
+    switch (n->type) {
+    case PD_NODE_TEXT:
+        run_begin(dx, n->text, n->len, &f);
+        break;
+    case PD_NODE_CODE:
+        f.rstyle = "VerbatimChar";
+        run_begin(dx, n->text, n->len, &f);
+        break;
+    case PD_NODE_EMPH:
+        c->emph += d;
+        break;
+    case PD_NODE_STRONG:
+        c->strong += d;
+        break;
+    case PD_NODE_LINK:
+        if (ev == PD_EVENT_ENTER && c->open_link == NULL &&
+            n->as.link.url != NULL && link_allowed(n->as.link.url)) {
+            char rid[40];
 
-        if (n == block)
-            continue;
-        f.bold = strong > 0;
-        f.italic = emph > 0;
-        f.rstyle = open_link != NULL ? "Hyperlink" : NULL;
-        switch (n->type) {
-        case PD_NODE_TEXT:
-            write_run(x, n->text, n->len, &f);
-            break;
-        case PD_NODE_CODE:
-            f.rstyle = "VerbatimChar";
-            write_run(x, n->text, n->len, &f);
-            break;
-        case PD_NODE_EMPH:
-            emph += d;
-            break;
-        case PD_NODE_STRONG:
-            strong += d;
-            break;
-        case PD_NODE_LINK:
-            if (ev == PD_EVENT_ENTER && open_link == NULL &&
-                n->as.link.url != NULL && link_allowed(n->as.link.url)) {
-                char rid[40];
-
-                snprintf(rid, sizeof(rid), "rIdLink%zu",
-                         add_link(dx, n->as.link.url));
-                xw_start(x, "w:hyperlink");
-                xw_attr(x, "r:id", rid);
-                open_link = n;
-            } else if (ev == PD_EVENT_EXIT && n == open_link) {
-                xw_end(x);
-                open_link = NULL;
-            }
-            break;
-        case PD_NODE_LINE_BREAK:
-            xw_start(x, "w:r");
-            xw_empty(x, "w:br", NULL, NULL);
+            snprintf(rid, sizeof(rid), "rIdLink%zu",
+                     add_link(dx, n->as.link.url));
+            xw_start(x, "w:hyperlink");
+            xw_attr(x, "r:id", rid);
+            c->open_link = n;
+        } else if (ev == PD_EVENT_EXIT && n == c->open_link) {
             xw_end(x);
-            break;
-        case PD_NODE_RAW_INLINE:
-            dx->ndropped++;
-            break;
-        case PD_NODE_NONE:
-        case PD_NODE_DOCUMENT:
-        case PD_NODE_TITLE:
-        case PD_NODE_HEADING:
-        case PD_NODE_PARAGRAPH:
-        case PD_NODE_BULLET_LIST:
-        case PD_NODE_ORDERED_LIST:
-        case PD_NODE_LIST_ITEM:
-        case PD_NODE_BLOCK_QUOTE:
-        case PD_NODE_CODE_BLOCK:
-        case PD_NODE_THEMATIC_BREAK:
-        case PD_NODE_PAGE_BREAK:
-        case PD_NODE_PAID:
-        case PD_NODE_PAYWALL:
-        case PD_NODE_RAW_BLOCK:
-        case PD_NODE__MAX:
-            break;
+            c->open_link = NULL;
         }
+        break;
+    case PD_NODE_LINE_BREAK:
+        xw_start(x, "w:r");
+        xw_empty(x, "w:br", NULL, NULL);
+        xw_end(x);
+        break;
+    case PD_NODE_RAW_INLINE:
+        dx->ndropped++;
+        break;
+    case PD_NODE_NONE:
+    case PD_NODE_DOCUMENT:
+    case PD_NODE_TITLE:
+    case PD_NODE_HEADING:
+    case PD_NODE_PARAGRAPH:
+    case PD_NODE_BULLET_LIST:
+    case PD_NODE_ORDERED_LIST:
+    case PD_NODE_LIST_ITEM:
+    case PD_NODE_BLOCK_QUOTE:
+    case PD_NODE_CODE_BLOCK:
+    case PD_NODE_THEMATIC_BREAK:
+    case PD_NODE_PAGE_BREAK:
+    case PD_NODE_PAID:
+    case PD_NODE_PAYWALL:
+    case PD_NODE_RAW_BLOCK:
+    case PD_NODE__MAX:
+        break;
     }
     return x->err ? -1 : 0;
 }
@@ -1004,19 +1230,25 @@ open_para(struct dx *dx, const char *style, int flags)
     return xw_end(x);
 }
 
-/* A whole paragraph of inline content in the given style. */
+/*
+ * Start a paragraph of inline content in the given style; para_step()
+ * writes its content and closes it.
+ */
 static int
-write_para(struct dx *dx, const struct pd_node *n, const char *style,
+begin_para(struct dx *dx, const struct pd_node *n, const char *style,
            int flags)
 {
     open_para(dx, style, flags);
-    write_inlines(dx, n);
-    return xw_end(&dx->x);
+    para_begin(dx, n);
+    return dx->x.err ? -1 : 0;
 }
 
-/* A code block: one paragraph, its lines separated by w:br. */
+/*
+ * Start a code block: one paragraph, its lines separated by w:br (one
+ * run, written by run_step(); para_step() then closes the paragraph).
+ */
 static int
-write_code_block(struct dx *dx, const struct pd_node *n)
+begin_code_block(struct dx *dx, const struct pd_node *n)
 {
     struct run_fmt f = { 0, 0, NULL };
     size_t len = n->len;
@@ -1024,8 +1256,9 @@ write_code_block(struct dx *dx, const struct pd_node *n)
     open_para(dx, "SourceCode", 0);
     if (len > 0 && n->text[len - 1] == '\n')
         len--;
-    write_run(&dx->x, n->text, len, &f);
-    return xw_end(&dx->x);
+    para_begin(dx, NULL);
+    run_begin(dx, n->text, len, &f);
+    return dx->x.err ? -1 : 0;
 }
 
 /* Start a list: a new w:num (restarting the numbering), one level in. */
@@ -1137,132 +1370,331 @@ write_sectpr(struct dx *dx)
 }
 
 /*
- * word/document.xml: walk the tree; paragraph-like blocks are written
- * whole (their inlines by write_inlines) and skipped by the walk.
+ * One event of the walk of the body: paragraph-like blocks are started
+ * (para_step() writes their inlines) and skipped by the walk.
+ */
+static int
+body_event(struct dx *dx, pd_event ev, const struct pd_node *n)
+{
+    struct xw *x = &dx->x;
+    int enter = ev == PD_EVENT_ENTER;
+    char style[16];
+
+    switch (n->type) {
+    case PD_NODE_TITLE:
+        if (enter) {
+            begin_para(dx, n, "Title", 0);
+            pd_iter_skip(&dx->body);
+        }
+        break;
+    case PD_NODE_HEADING:
+        if (enter) {
+            int level = n->as.heading.level;
+            int flags = 0;
+
+            if (level < 1)
+                level = 1;
+            if (level > 6)
+                level = 6;
+            snprintf(style, sizeof(style), "Heading%d", level);
+            if (n->as.heading.run_in && n->next != NULL &&
+                n->next->type == PD_NODE_PARAGRAPH)
+                flags |= PARA_RUN_IN;
+            begin_para(dx, n, style, flags);
+            pd_iter_skip(&dx->body);
+        }
+        break;
+    case PD_NODE_PARAGRAPH:
+        if (enter) {
+            begin_para(dx, n, NULL, 0);
+            pd_iter_skip(&dx->body);
+        }
+        break;
+    case PD_NODE_PAYWALL:
+        if (enter) {
+            begin_para(dx, n, "Paywall", 0);
+            pd_iter_skip(&dx->body);
+        }
+        break;
+    case PD_NODE_CODE_BLOCK:
+        begin_code_block(dx, n);
+        break;
+    case PD_NODE_THEMATIC_BREAK:
+        open_para(dx, NULL, PARA_RULE);
+        xw_end(x);
+        break;
+    case PD_NODE_PAGE_BREAK:
+        dx->nblocks++;
+        xw_start(x, "w:p");
+        xw_start(x, "w:r");
+        xw_empty(x, "w:br", "w:type", "page");
+        xw_end(x);
+        xw_end(x);
+        break;
+    case PD_NODE_BULLET_LIST:
+    case PD_NODE_ORDERED_LIST:
+        if (enter)
+            open_list(dx, n);
+        else if (dx->nlists > 0)
+            dx->nlists--;
+        break;
+    case PD_NODE_LIST_ITEM:
+        if (dx->nlists == 0)
+            break;
+        if (enter)
+            dx->lists[dx->nlists - 1].pending = 1;
+        else if (dx->lists[dx->nlists - 1].pending) {
+            open_para(dx, NULL, 0);     /* an empty item */
+            xw_end(x);
+        }
+        break;
+    case PD_NODE_BLOCK_QUOTE:
+        dx->quote_depth += enter ? 1 : -1;
+        break;
+    case PD_NODE_PAID:
+        if (enter)
+            open_paid(dx, n);
+        else
+            close_paid(dx);
+        break;
+    case PD_NODE_RAW_BLOCK:
+        dx->ndropped++;
+        break;
+    case PD_NODE_NONE:
+    case PD_NODE_DOCUMENT:
+    case PD_NODE_TEXT:
+    case PD_NODE_EMPH:
+    case PD_NODE_STRONG:
+    case PD_NODE_CODE:
+    case PD_NODE_LINK:
+    case PD_NODE_LINE_BREAK:
+    case PD_NODE_RAW_INLINE:
+    case PD_NODE__MAX:
+        break;
+    }
+    return x->err ? -1 : 0;
+}
+
+/*
+ * The next step of word/document.xml: the start of the document, one
+ * event of the body's walk, one inline event of a paragraph, one piece
+ * of a run, or the end (the body's w:sectPr).  Everything the writing
+ * carries from one step to the next is in dx, so that the part can be
+ * written on demand while libzip reads it.  The caller ends the XML
+ * document once the phase is PH_DONE.
+ */
+static int
+doc_step(struct dx *dx)
+{
+    struct xw *x = &dx->x;
+    const struct pd_node *n;
+    pd_event ev;
+
+    if (x->err)
+        return -1;
+    switch (dx->phase) {
+    case PH_HEAD:
+        xw_start(x, "w:document");
+        xw_attr(x, "xmlns:w", W_NS);
+        xw_attr(x, "xmlns:r", R_NS);
+        xw_start(x, "w:body");
+        pd_iter_init(&dx->body, dx->doc->root);
+        dx->phase = PH_BODY;
+        break;
+    case PH_BODY:
+        if (dx->run.active)
+            return run_step(dx);
+        if (dx->para.active)
+            return para_step(dx);
+        ev = pd_iter_next(&dx->body, &n);
+        if (ev == PD_EVENT_DONE)
+            dx->phase = PH_TAIL;
+        else
+            body_event(dx, ev, n);
+        break;
+    case PH_TAIL:
+        if (dx->nblocks == 0)
+            xw_empty(x, "w:p", NULL, NULL);
+        write_sectpr(dx);
+        xw_end(x);      /* w:body */
+        xw_end(x);      /* w:document */
+        dx->phase = PH_DONE;
+        break;
+    default:
+        break;
+    }
+    return x->err ? -1 : 0;
+}
+
+/*
+ * Reset what the writing of document.xml collects or carries (numbering
+ * instances, hyperlinks, open lists, counters), so that the second
+ * writing starts where the first did, and open its writer on dx->sink.
+ */
+static int
+doc_begin(struct dx *dx)
+{
+    size_t i;
+
+    for (i = 0; i < dx->nurls; i++)
+        free(dx->urls[i]);
+    dx->nurls = 0;
+    dx->nnums = 0;
+    dx->kinds = 0;
+    dx->nbullets = 0;
+    dx->nlists = 0;
+    dx->quote_depth = 0;
+    dx->npaid = 0;
+    dx->nblocks = 0;
+    dx->ndropped = 0;
+    dx->phase = PH_HEAD;
+    memset(&dx->para, 0, sizeof(dx->para));
+    memset(&dx->run, 0, sizeof(dx->run));
+    dx->doc_done = 0;
+    return xw_open_sink(&dx->x, &dx->sink);
+}
+
+/*
+ * word/document.xml, first writing: the whole part, its bytes counted
+ * (and kept when they fit in DOCX_KEEP_MAX).  Collects what the other
+ * parts need: numbering instances, bullets, hyperlinks.
  */
 static int
 write_document(struct dx *dx)
 {
     struct xw *x = &dx->x;
-    const struct pd_node *n;
-    struct pd_iter it;
-    pd_event ev;
-    char style[16];
+    struct sink *k = &dx->sink;
+    struct part *p;
 
-    if (xw_open(x) < 0)
-        return -1;
-    xw_start(x, "w:document");
-    xw_attr(x, "xmlns:w", W_NS);
-    xw_attr(x, "xmlns:r", R_NS);
-    xw_start(x, "w:body");
-    pd_iter_init(&it, dx->doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE && !x->err) {
-        int enter = ev == PD_EVENT_ENTER;
-
-        switch (n->type) {
-        case PD_NODE_TITLE:
-            if (enter) {
-                write_para(dx, n, "Title", 0);
-                pd_iter_skip(&it);
-            }
-            break;
-        case PD_NODE_HEADING:
-            if (enter) {
-                int level = n->as.heading.level;
-                int flags = 0;
-
-                if (level < 1)
-                    level = 1;
-                if (level > 6)
-                    level = 6;
-                snprintf(style, sizeof(style), "Heading%d", level);
-                if (n->as.heading.run_in && n->next != NULL &&
-                    n->next->type == PD_NODE_PARAGRAPH)
-                    flags |= PARA_RUN_IN;
-                write_para(dx, n, style, flags);
-                pd_iter_skip(&it);
-            }
-            break;
-        case PD_NODE_PARAGRAPH:
-            if (enter) {
-                write_para(dx, n, NULL, 0);
-                pd_iter_skip(&it);
-            }
-            break;
-        case PD_NODE_PAYWALL:
-            if (enter) {
-                write_para(dx, n, "Paywall", 0);
-                pd_iter_skip(&it);
-            }
-            break;
-        case PD_NODE_CODE_BLOCK:
-            write_code_block(dx, n);
-            break;
-        case PD_NODE_THEMATIC_BREAK:
-            open_para(dx, NULL, PARA_RULE);
-            xw_end(x);
-            break;
-        case PD_NODE_PAGE_BREAK:
-            dx->nblocks++;
-            xw_start(x, "w:p");
-            xw_start(x, "w:r");
-            xw_empty(x, "w:br", "w:type", "page");
-            xw_end(x);
-            xw_end(x);
-            break;
-        case PD_NODE_BULLET_LIST:
-        case PD_NODE_ORDERED_LIST:
-            if (enter)
-                open_list(dx, n);
-            else if (dx->nlists > 0)
-                dx->nlists--;
-            break;
-        case PD_NODE_LIST_ITEM:
-            if (dx->nlists == 0)
-                break;
-            if (enter)
-                dx->lists[dx->nlists - 1].pending = 1;
-            else if (dx->lists[dx->nlists - 1].pending) {
-                open_para(dx, NULL, 0);     /* an empty item */
-                xw_end(x);
-            }
-            break;
-        case PD_NODE_BLOCK_QUOTE:
-            dx->quote_depth += enter ? 1 : -1;
-            break;
-        case PD_NODE_PAID:
-            if (enter)
-                open_paid(dx, n);
-            else
-                close_paid(dx);
-            break;
-        case PD_NODE_RAW_BLOCK:
-            dx->ndropped++;
-            break;
-        case PD_NODE_NONE:
-        case PD_NODE_DOCUMENT:
-        case PD_NODE_TEXT:
-        case PD_NODE_EMPH:
-        case PD_NODE_STRONG:
-        case PD_NODE_CODE:
-        case PD_NODE_LINK:
-        case PD_NODE_LINE_BREAK:
-        case PD_NODE_RAW_INLINE:
-        case PD_NODE__MAX:
-            break;
-        }
-    }
-    if (dx->nblocks == 0)
-        xw_empty(x, "w:p", NULL, NULL);
-    write_sectpr(dx);
-    xw_end(x);      /* w:body */
-    xw_end(x);      /* w:document */
+    memset(k, 0, sizeof(*k));
+    k->keeping = 1;
+    doc_begin(dx);
+    while (dx->phase != PH_DONE && !x->err)
+        doc_step(dx);
     if (dx->ndropped > 0)
         pd_warn(dx->d, 0, "docx: %u raw block%s or inline%s left out "
                 "(DOCX cannot hold them)", dx->ndropped,
                 dx->ndropped == 1 ? "" : "s", dx->ndropped == 1 ? "" : "s");
-    return add_xw_part(dx, "word/document.xml", CT_WML "document.main+xml",
-                       x);
+    if (xw_finish(x) < 0 || (uint64_t)(size_t)k->total != k->total) {
+        xw_free(x);
+        bytes_free(&k->keep);
+        return pd_error(dx->d, PD_ERR_INTERNAL, 0,
+                        "docx: writing word/document.xml failed (libxml2)");
+    }
+    dx->doc_size = k->total;
+    if (add_part(dx, "word/document.xml", CT_WML "document.main+xml",
+                 k->keeping ? k->keep.p : NULL, (size_t)k->total, NULL) < 0) {
+        bytes_free(&k->keep);
+        return -1;
+    }
+    p = &dx->parts[dx->nparts - 1];
+    if (k->keeping) {
+        /* Kept: zipped from memory like the other parts. */
+        p->owned_mem = k->keep.p;
+        if (p->data == NULL)
+            p->data = "";
+        memset(&k->keep, 0, sizeof(k->keep));
+    }
+    return 0;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * Streaming word/document.xml
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * libzip's source of a document.xml larger than DOCX_KEEP_MAX: OPEN
+ * starts the second writing, each READ writes steps until it has the
+ * bytes asked for (or the part is complete), so that only a few pieces
+ * of XML are in memory at a time.  STAT gives the size of the first
+ * writing, which the second must match.  An error of the writing is
+ * recorded in dx->d (the first error is the one reported) and fails the
+ * read, hence zip_close().
+ */
+static zip_int64_t
+doc_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    struct dx *dx = ud;
+    struct sink *k = &dx->sink;
+    struct bytes *b = &k->pend;
+    zip_stat_t *st;
+    size_t n, avail;
+
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        xw_free(&dx->x);
+        bytes_free(b);
+        memset(k, 0, sizeof(*k));
+        k->stream = 1;
+        if (doc_begin(dx) < 0)
+            goto fail;
+        return 0;
+    case ZIP_SOURCE_READ:
+        if (b->off > 0) {       /* move what is left to the front */
+            memmove(b->p, b->p + b->off, b->len - b->off);
+            b->len -= b->off;
+            b->off = 0;
+        }
+        while (b->len < len && !dx->doc_done) {
+            if (dx->phase != PH_DONE) {
+                if (doc_step(dx) < 0)
+                    goto fail;
+            } else {
+                dx->doc_done = 1;
+                if (xw_finish(&dx->x) < 0)
+                    goto fail;
+            }
+        }
+        avail = b->len - b->off;
+        n = len < avail ? (size_t)len : avail;
+        if (n == 0 && k->total != dx->doc_size) {
+            pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: word/document.xml "
+                     "came out as %llu bytes, not %llu",
+                     (unsigned long long)k->total,
+                     (unsigned long long)dx->doc_size);
+            zip_error_set(&dx->doc_ze, ZIP_ER_INTERNAL, 0);
+            return -1;
+        }
+        memcpy(data, b->p + b->off, n);
+        b->off += n;
+        return (zip_int64_t)n;
+    case ZIP_SOURCE_CLOSE:
+        xw_free(&dx->x);
+        bytes_free(b);
+        return 0;
+    case ZIP_SOURCE_STAT:
+        if (len < sizeof(*st)) {
+            zip_error_set(&dx->doc_ze, ZIP_ER_INVAL, 0);
+            return -1;
+        }
+        st = data;
+        /* What a buffer source of the same bytes would say. */
+        st->size = dx->doc_size;
+        st->comp_size = dx->doc_size;
+        st->comp_method = ZIP_CM_STORE;
+        st->encryption_method = ZIP_EM_NONE;
+        st->valid |= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE |
+                     ZIP_STAT_COMP_METHOD | ZIP_STAT_ENCRYPTION_METHOD;
+        return sizeof(*st);
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&dx->doc_ze, data, len);
+    case ZIP_SOURCE_FREE:
+        return 0;
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN,
+            ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+            ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, ZIP_SOURCE_SUPPORTS, -1);
+    default:
+        zip_error_set(&dx->doc_ze, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+fail:
+    pd_error(dx->d, PD_ERR_INTERNAL, 0,
+             "docx: writing word/document.xml failed (libxml2)");
+    zip_error_set(&dx->doc_ze, ZIP_ER_INTERNAL, 0);
+    return -1;
 }
 
 /*
@@ -1702,8 +2134,159 @@ cmp_part(const void *a, const void *b)
 }
 
 /*
- * Zip the parts in their fixed order into memory and append the archive
- * to out.  Every entry gets the same modification time, local 1980-01-01
+ * The zip being written: a libzip source that keeps the archive in
+ * STORE_CHUNK chunks.  libzip goes back to each entry's local header to
+ * fill in its CRC and sizes, so the bytes cannot go to the output as
+ * they come; once the archive is complete, zip_parts() appends the
+ * chunks to the output, freeing each, so that the archive is never in
+ * memory twice.  The source starts empty and is written once
+ * (ZIP_TRUNCATE): BEGIN_WRITE starts from nothing, ROLLBACK_WRITE and
+ * REMOVE drop what was written.
+ */
+struct zstore {
+    char **chunk;
+    size_t nchunk, capchunk;
+    zip_uint64_t size;      /* bytes in the archive */
+    zip_uint64_t wpos;      /* where the next write goes */
+    zip_uint64_t rpos;      /* where the next read comes from */
+    zip_error_t err;
+};
+
+static void
+zstore_clear(struct zstore *z)
+{
+    size_t i;
+
+    for (i = 0; i < z->nchunk; i++)
+        free(z->chunk[i]);
+    z->nchunk = 0;
+    z->size = z->wpos = z->rpos = 0;
+}
+
+static zip_int64_t
+zstore_write(struct zstore *z, const char *p, zip_uint64_t len)
+{
+    zip_uint64_t done = 0;
+
+    while (done < len) {
+        size_t ci = (size_t)(z->wpos / STORE_CHUNK);
+        size_t at = (size_t)(z->wpos % STORE_CHUNK);
+        size_t n = STORE_CHUNK - at;
+
+        if (n > len - done)
+            n = (size_t)(len - done);
+        while (z->nchunk <= ci) {
+            if (z->nchunk == z->capchunk) {
+                z->capchunk = z->capchunk ? z->capchunk * 2 : 16;
+                z->chunk = pd_xrealloc(z->chunk, z->capchunk *
+                                       sizeof(*z->chunk));
+            }
+            z->chunk[z->nchunk++] = pd_xmalloc(STORE_CHUNK);
+        }
+        memcpy(z->chunk[ci] + at, p + done, n);
+        done += n;
+        z->wpos += n;
+        if (z->wpos > z->size)
+            z->size = z->wpos;
+    }
+    return (zip_int64_t)len;
+}
+
+static zip_int64_t
+zstore_read(struct zstore *z, char *p, zip_uint64_t len)
+{
+    zip_uint64_t done = 0;
+
+    while (done < len && z->rpos < z->size) {
+        size_t ci = (size_t)(z->rpos / STORE_CHUNK);
+        size_t at = (size_t)(z->rpos % STORE_CHUNK);
+        zip_uint64_t n = STORE_CHUNK - at;
+
+        if (n > len - done)
+            n = len - done;
+        if (n > z->size - z->rpos)
+            n = z->size - z->rpos;
+        memcpy(p + done, z->chunk[ci] + at, (size_t)n);
+        done += n;
+        z->rpos += n;
+    }
+    return (zip_int64_t)done;
+}
+
+static zip_int64_t
+zstore_source(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    struct zstore *z = ud;
+    zip_stat_t *st;
+    zip_int64_t off;
+
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        z->rpos = 0;
+        return 0;
+    case ZIP_SOURCE_READ:
+        return zstore_read(z, data, len);
+    case ZIP_SOURCE_CLOSE:
+        return 0;
+    case ZIP_SOURCE_SEEK:
+        off = zip_source_seek_compute_offset(z->rpos, z->size, data, len,
+                                             &z->err);
+        if (off < 0)
+            return -1;
+        z->rpos = (zip_uint64_t)off;
+        return 0;
+    case ZIP_SOURCE_TELL:
+        return (zip_int64_t)z->rpos;
+    case ZIP_SOURCE_STAT:
+        if (len < sizeof(*st)) {
+            zip_error_set(&z->err, ZIP_ER_INVAL, 0);
+            return -1;
+        }
+        st = data;
+        st->size = z->size;
+        st->valid |= ZIP_STAT_SIZE;
+        return sizeof(*st);
+    case ZIP_SOURCE_BEGIN_WRITE:
+        zstore_clear(z);
+        return 0;
+    case ZIP_SOURCE_WRITE:
+        return zstore_write(z, data, len);
+    case ZIP_SOURCE_SEEK_WRITE:
+        off = zip_source_seek_compute_offset(z->wpos, z->size, data, len,
+                                             &z->err);
+        if (off < 0)
+            return -1;
+        z->wpos = (zip_uint64_t)off;
+        return 0;
+    case ZIP_SOURCE_TELL_WRITE:
+        return (zip_int64_t)z->wpos;
+    case ZIP_SOURCE_COMMIT_WRITE:
+        return 0;
+    case ZIP_SOURCE_ROLLBACK_WRITE:
+    case ZIP_SOURCE_REMOVE:
+        zstore_clear(z);
+        return 0;
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&z->err, data, len);
+    case ZIP_SOURCE_FREE:
+        return 0;       /* the store belongs to zip_parts() */
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN,
+            ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE, ZIP_SOURCE_SEEK,
+            ZIP_SOURCE_TELL, ZIP_SOURCE_STAT, ZIP_SOURCE_BEGIN_WRITE,
+            ZIP_SOURCE_WRITE, ZIP_SOURCE_SEEK_WRITE, ZIP_SOURCE_TELL_WRITE,
+            ZIP_SOURCE_COMMIT_WRITE, ZIP_SOURCE_ROLLBACK_WRITE,
+            ZIP_SOURCE_REMOVE, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+            ZIP_SOURCE_SUPPORTS, -1);
+    default:
+        zip_error_set(&z->err, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+/*
+ * Zip the parts in their fixed order into memory (a zstore) and append
+ * the archive to out.  Every entry gets the same modification time, local 1980-01-01
  * 12:00 (zip times are local, so this is the same bytes in any time
  * zone).
  */
@@ -1713,12 +2296,12 @@ zip_parts(struct dx *dx, struct pd_buf *out)
     zip_error_t ze;
     zip_source_t *src = NULL, *s;
     zip_t *za = NULL;
-    zip_stat_t st;
+    struct zstore store;
     struct tm tm;
     time_t mtime;
-    char chunk[65536];
-    zip_int64_t idx, n;
-    int i, ret = -1, opened = 0;
+    zip_int64_t idx;
+    size_t c;
+    int i, ret = -1;
 
     memset(&tm, 0, sizeof(tm));
     tm.tm_year = 80;
@@ -1729,7 +2312,9 @@ zip_parts(struct dx *dx, struct pd_buf *out)
     qsort(dx->parts, (size_t)dx->nparts, sizeof(dx->parts[0]), cmp_part);
 
     zip_error_init(&ze);
-    src = zip_source_buffer_create(NULL, 0, 0, &ze);
+    memset(&store, 0, sizeof(store));
+    zip_error_init(&store.err);
+    src = zip_source_function_create(zstore_source, &store, &ze);
     if (src == NULL)
         goto zerr;
     za = zip_open_from_source(src, ZIP_TRUNCATE, &ze);
@@ -1739,7 +2324,10 @@ zip_parts(struct dx *dx, struct pd_buf *out)
     for (i = 0; i < dx->nparts; i++) {
         const struct part *p = &dx->parts[i];
 
-        s = zip_source_buffer(za, p->data, p->len, 0);
+        if (p->data != NULL)
+            s = zip_source_buffer(za, p->data, p->len, 0);
+        else
+            s = zip_source_function(za, doc_source, dx);
         if (s == NULL)
             goto zaerr;
         idx = zip_file_add(za, p->name, s, ZIP_FL_ENC_UTF_8);
@@ -1755,21 +2343,18 @@ zip_parts(struct dx *dx, struct pd_buf *out)
     if (zip_close(za) < 0)
         goto zaerr;
     za = NULL;
-    zip_stat_init(&st);
-    if (zip_source_stat(src, &st) < 0 || zip_source_open(src) < 0) {
-        pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: zip: %s",
-                 zip_error_strerror(zip_source_error(src)));
-        goto out;
+    /* Append the archive, freeing each chunk once it is copied. */
+    for (c = 0; c < store.nchunk; c++) {
+        zip_uint64_t at = (zip_uint64_t)c * STORE_CHUNK;
+        size_t n = store.size - at < STORE_CHUNK ?
+                   (size_t)(store.size - at) : STORE_CHUNK;
+
+        if (at < store.size)
+            pd_buf_put(out, store.chunk[c], n);
+        free(store.chunk[c]);
+        store.chunk[c] = NULL;
     }
-    opened = 1;
-    pd_buf_grow(out, (size_t)st.size + 1);
-    while ((n = zip_source_read(src, chunk, sizeof(chunk))) > 0)
-        pd_buf_put(out, chunk, (size_t)n);
-    if (n < 0) {
-        pd_error(dx->d, PD_ERR_INTERNAL, 0, "docx: zip: %s",
-                 zip_error_strerror(zip_source_error(src)));
-        goto out;
-    }
+    store.nchunk = 0;
     ret = 0;
     goto out;
 zaerr:
@@ -1781,10 +2366,11 @@ zerr:
 out:
     if (za != NULL)
         zip_discard(za);
-    if (opened)
-        zip_source_close(src);
     if (src != NULL)
         zip_source_free(src);
+    zstore_clear(&store);
+    free(store.chunk);
+    zip_error_fini(&store.err);
     zip_error_fini(&ze);
     return ret;
 }
@@ -1863,6 +2449,7 @@ pd_write_docx(const struct pd_doc *doc, struct pd_buf *out,
     dx.doc = doc;
     dx.opts = opts;
     dx.d = d;
+    zip_error_init(&dx.doc_ze);
     if (choose_style(&dx) < 0)
         goto out;
     if (opts->reference_doc != NULL && ref_load(&dx) < 0)
@@ -1910,9 +2497,14 @@ pd_write_docx(const struct pd_doc *doc, struct pd_buf *out,
 out:
     xw_free(&ct);
     xw_free(&dx.x);
-    for (i = 0; i < dx.nparts; i++)
+    for (i = 0; i < dx.nparts; i++) {
         if (dx.parts[i].owned != NULL)
             xmlBufferFree(dx.parts[i].owned);
+        free(dx.parts[i].owned_mem);
+    }
+    bytes_free(&dx.sink.keep);
+    bytes_free(&dx.sink.pend);
+    zip_error_fini(&dx.doc_ze);
     for (len = 0; len < dx.nurls; len++)
         free(dx.urls[len]);
     free(dx.urls);
