@@ -1,14 +1,19 @@
 /*
  * docx_read_pkg.c - the package layer of the DOCX reader: the zip opened
  * from memory, parts read under size caps, relationships, safe XML
- * parsing, and small helpers for namespaces and attributes.
+ * parsing (whole, or as a stream for document.xml), and small helpers for
+ * namespaces and attributes.
  *
  * Facts this relies on (shared/RELIABILITY.md §2-3, measured on Debian 12):
  * libzip 1.7.3 does not enforce an entry's declared size, so every read is
  * capped here at declared+1 bytes; ZIP_CHECKCONS rejects overlapping
  * entries; libxml2 2.9.14 is XXE-safe without XML_PARSE_NOENT, but entity
  * references must never be expanded by the tree walk, so parts with a DTD
- * are refused outright.
+ * are refused outright.  A streamed part gets the same options and caps;
+ * it falls back to the whole read on the first libxml2 message, which
+ * also covers the few inputs where the push parser behind xmlTextReader
+ * and the whole-buffer parser differ (one text node over 10 MB is
+ * accepted only when it comes as one ASCII line in a whole buffer).
  */
 #include <ctype.h>
 #include <limits.h>

@@ -6,9 +6,12 @@
  *   1. the package (docx_read_pkg.c): the zip opened from memory with every
  *      part read under a size cap, relationships resolved inside the
  *      package, each XML part parsed by libxml2 with safe options;
+ *      document.xml as a stream (an xmlTextReader fed from zip_fread),
+ *      so that only the subtree being walked is in memory;
  *   2. the parts (read_docx.c): styles, numbering and core properties into
  *      small tables; document.xml walked iteratively into a flat list of
- *      paragraph records with inline items;
+ *      paragraph records with inline items, built child by child of
+ *      w:body when streamed;
  *   3. the tree (read_docx.c): the records turned into blocks through the
  *      builder (lists, paid sections, headings, code, quotes).
  */

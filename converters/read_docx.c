@@ -6,7 +6,10 @@
  * docProps/core.xml become small tables, document.xml is walked without
  * recursion into a flat list of paragraph records (struct para) holding
  * inline items (struct item), and the records are then built into the
- * document tree.
+ * document tree.  document.xml is streamed: each child of w:body (each
+ * child of a table, row, cell or content control) is parsed, walked,
+ * built and freed in turn; anything unusual sends it to the same walk over
+ * the whole part, as before (see "document.xml as a stream" below).
  *
  * Mapping, in short:
  *  - paragraph style (following w:basedOn) by ID or localized name, or
@@ -1930,30 +1933,105 @@ stream_to_body(struct dxr_stream *s)
 }
 
 /*
- * Walk and build each child of w:body in turn; on return the reader has
- * read the whole part.  0, or 1.
+ * Block containers whose children are streamed one by one instead of
+ * expanding the container whole (a paid section or a table can be most of
+ * a document): enter_el() and leave_el() do not look at their children.
+ * w:sdt is streamed too, its w:sdtPr read first (see stream_body()).
+ */
+static const char *const streamed_containers[] = {
+    "sdtContent", "tbl", "tr", "tc", "customXml", NULL
+};
+
+/* A container entered by stream_body(). */
+struct open_el {
+    int depth;
+    int sdt;        /* w:sdt: 1 before its first child element, 2 with a
+                       w:sdtPr first, 3 without; 0 other containers */
+    int paid;
+};
+
+/*
+ * Walk and build the children of w:body, each element expanded, walked,
+ * built and freed in turn, the containers above entered; on return the
+ * reader has read the whole part.  0, or 1.
  */
 static int
 stream_body(struct rd *r, struct dxr_stream *s, struct bld *bs)
 {
+    struct open_el *st = NULL, *top;
+    size_t nst = 0, capst = 0;
     xmlNode *n;
-    int ret = 1;
+    int ret = 1, rc = 1, type, depth;
 
     if (xmlTextReaderIsEmptyElement(s->reader) == 0)
         ret = dxr_stream_read(s);
-    while (ret == 1 && s->errors == 0 &&
-           xmlTextReaderDepth(s->reader) >= 2) {
-        if (xmlTextReaderNodeType(s->reader) == XML_READER_TYPE_ELEMENT) {
-            n = dxr_stream_expand(s);
-            if (n == NULL || s->errors != 0)
-                return 1;
-            walk_node(r, n);
-            if (r->np != 0)
-                return 1;
-            build_records(bs);
+    while (ret == 1 && s->errors == 0) {
+        depth = xmlTextReaderDepth(s->reader);
+        type = xmlTextReaderNodeType(s->reader);
+        n = xmlTextReaderCurrentNode(s->reader);
+        top = nst > 0 ? &st[nst - 1] : NULL;
+        if (depth <= 1) {
+            rc = 0;             /* the end of w:body */
+            break;
         }
+        if (type == XML_READER_TYPE_END_ELEMENT) {
+            /* only the containers entered are read up to their end */
+            if (top == NULL || top->depth != depth)
+                break;
+            if (top->sdt == 0)
+                leave_el(r, n);
+            else if (top->paid)
+                paid_end(r);
+            nst--;
+            ret = dxr_stream_read(s);
+            continue;
+        }
+        if (type != XML_READER_TYPE_ELEMENT) {
+            ret = dxr_stream_next(s);
+            continue;
+        }
+        if (top != NULL && top->sdt != 0) {
+            /* as sdt_is_paid(): the first w:sdtPr decides */
+            int pr = dxr_is(n, DXR_NS_W, "sdtPr");
+
+            if (top->sdt == 1) {
+                top->sdt = pr ? 2 : 3;
+                if (pr) {
+                    if (dxr_stream_expand(s) == NULL || s->errors != 0)
+                        break;
+                    top->paid = sdt_is_paid(n->parent);
+                    if (top->paid)
+                        paid_begin(r);
+                }
+            } else if (top->sdt == 3 && pr) {
+                break;          /* a w:sdtPr after the content */
+            }
+        }
+        if (dxr_ns_class(n->ns) == DXR_NS_W &&
+            (strcmp((const char *)n->name, "sdt") == 0 ||
+             in_list((const char *)n->name, streamed_containers)) &&
+            xmlTextReaderIsEmptyElement(s->reader) == 0) {
+            st = grow(st, &capst, nst, sizeof(*st));
+            top = &st[nst++];
+            top->depth = depth;
+            top->sdt = strcmp((const char *)n->name, "sdt") == 0;
+            top->paid = 0;
+            if (top->sdt == 0 && !enter_el(r, n))
+                break;          /* cannot happen: not a skipped name */
+            ret = dxr_stream_read(s);
+            continue;
+        }
+        if (dxr_stream_expand(s) == NULL || s->errors != 0)
+            break;
+        walk_node(r, n);
+        if (r->np != 0)
+            break;
+        build_records(bs);
         ret = dxr_stream_next(s);
     }
+    free(st);
+    if (rc != 0)
+        return 1;
     /* the rest of the part: after w:body, after the root */
     while (ret == 1 && s->errors == 0)
         ret = dxr_stream_next(s);
