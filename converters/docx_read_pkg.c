@@ -1,14 +1,19 @@
 /*
  * docx_read_pkg.c - the package layer of the DOCX reader: the zip opened
  * from memory, parts read under size caps, relationships, safe XML
- * parsing, and small helpers for namespaces and attributes.
+ * parsing (whole, or as a stream for document.xml), and small helpers for
+ * namespaces and attributes.
  *
  * Facts this relies on (shared/RELIABILITY.md §2-3, measured on Debian 12):
  * libzip 1.7.3 does not enforce an entry's declared size, so every read is
  * capped here at declared+1 bytes; ZIP_CHECKCONS rejects overlapping
  * entries; libxml2 2.9.14 is XXE-safe without XML_PARSE_NOENT, but entity
  * references must never be expanded by the tree walk, so parts with a DTD
- * are refused outright.
+ * are refused outright.  A streamed part gets the same options and caps;
+ * it falls back to the whole read on the first libxml2 message, which
+ * also covers the few inputs where the push parser behind xmlTextReader
+ * and the whole-buffer parser differ (one text node over 10 MB is
+ * accepted only when it comes as one ASCII line in a whole buffer).
  */
 #include <ctype.h>
 #include <limits.h>
@@ -18,6 +23,8 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 
 #include "paidoc.h"
 #include "internal.h"
@@ -379,6 +386,56 @@ encryption_name(int m)
 }
 
 /*
+ * Check entry idx before reading it: not encrypted, stored or deflated,
+ * its declared size known and within the part cap and the total budget.
+ * Returns the declared size in *size, or -1: with the error recorded, or
+ * silently when quiet is set.
+ */
+static int
+check_entry(struct dxr_pkg *p, zip_int64_t idx, const char *name,
+            size_t *size, int quiet)
+{
+    zip_stat_t st;
+
+    zip_stat_init(&st);
+    if (zip_stat_index(p->zip, (zip_uint64_t)idx, 0, &st) < 0)
+        return quiet ? -1 : pd_error(p->d, PD_ERR_DATA, 0,
+                                     "not a DOCX (zip): %s: %s", name,
+                                     zip_strerror(p->zip));
+    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
+        st.encryption_method != ZIP_EM_NONE)
+        return quiet ? -1 : pd_error(p->d, PD_ERR_DATA, 0,
+                                     "part %s is encrypted (%s, method %d): "
+                                     "not supported", name,
+                                     encryption_name(st.encryption_method),
+                                     (int)st.encryption_method);
+    if ((st.valid & ZIP_STAT_COMP_METHOD) &&
+        st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
+        return quiet ? -1 : pd_error(p->d, PD_ERR_DATA, 0,
+                                     "part %s uses compression method %s "
+                                     "(%d): not supported", name,
+                                     method_name(st.comp_method),
+                                     (int)st.comp_method);
+    if (!(st.valid & ZIP_STAT_SIZE))
+        return quiet ? -1 : pd_error(p->d, PD_ERR_DATA, 0,
+                                     "not a DOCX (zip): %s: size unknown",
+                                     name);
+    if (st.size > p->max_part || st.size > (zip_uint64_t)INT_MAX)
+        return quiet ? -1 : pd_error(p->d, PD_ERR_DATA, 0,
+                                     "limit: part %s is %llu bytes > cap "
+                                     "%zu", name,
+                                     (unsigned long long)st.size,
+                                     p->max_part);
+    if (st.size > p->budget)
+        return quiet ? -1 : pd_error(p->d, PD_ERR_DATA, 0,
+                                     "limit: decompressed parts exceed the "
+                                     "total budget at %s (%llu bytes)", name,
+                                     (unsigned long long)st.size);
+    *size = (size_t)st.size;
+    return 0;
+}
+
+/*
  * Read the whole of part idx into a malloc'd buffer.  The declared size is
  * checked against the part cap and the total budget before reading; the
  * read itself stops after declared+1 bytes, because libzip does not
@@ -388,42 +445,13 @@ static int
 read_entry(struct dxr_pkg *p, zip_int64_t idx, const char *name,
            char **out, size_t *outlen)
 {
-    zip_stat_t st;
     zip_file_t *f;
     char *buf;
     size_t size, got = 0;
     zip_int64_t r;
 
-    zip_stat_init(&st);
-    if (zip_stat_index(p->zip, (zip_uint64_t)idx, 0, &st) < 0)
-        return pd_error(p->d, PD_ERR_DATA, 0, "not a DOCX (zip): %s: %s",
-                        name, zip_strerror(p->zip));
-    if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) &&
-        st.encryption_method != ZIP_EM_NONE)
-        return pd_error(p->d, PD_ERR_DATA, 0,
-                        "part %s is encrypted (%s, method %d): "
-                        "not supported", name,
-                        encryption_name(st.encryption_method),
-                        (int)st.encryption_method);
-    if ((st.valid & ZIP_STAT_COMP_METHOD) &&
-        st.comp_method != ZIP_CM_STORE && st.comp_method != ZIP_CM_DEFLATE)
-        return pd_error(p->d, PD_ERR_DATA, 0,
-                        "part %s uses compression method %s (%d): "
-                        "not supported", name,
-                        method_name(st.comp_method), (int)st.comp_method);
-    if (!(st.valid & ZIP_STAT_SIZE))
-        return pd_error(p->d, PD_ERR_DATA, 0,
-                        "not a DOCX (zip): %s: size unknown", name);
-    if (st.size > p->max_part || st.size > (zip_uint64_t)INT_MAX)
-        return pd_error(p->d, PD_ERR_DATA, 0,
-                        "limit: part %s is %llu bytes > cap %zu", name,
-                        (unsigned long long)st.size, p->max_part);
-    if (st.size > p->budget)
-        return pd_error(p->d, PD_ERR_DATA, 0,
-                        "limit: decompressed parts exceed the total "
-                        "budget at %s (%llu bytes)", name,
-                        (unsigned long long)st.size);
-    size = (size_t)st.size;
+    if (check_entry(p, idx, name, &size, 0) < 0)
+        return -1;
     f = zip_fopen_index(p->zip, (zip_uint64_t)idx, 0);
     if (f == NULL)
         return pd_error(p->d, PD_ERR_DATA, 0, "not a DOCX (zip): %s: %s",
@@ -534,6 +562,199 @@ dxr_pkg_xml(struct dxr_pkg *p, const char *name, int required,
     }
     *out = doc;
     return 0;
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * A part read node by node
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * libxml2 reads the part from here, a block at a time.  The same caps as
+ * read_entry(): never more than declared+1 bytes are inflated, and a read
+ * error, a part longer than declared or one that ends early is a failure
+ * (-1 to libxml2; dxr_stream_clean() is then false).
+ */
+static int
+stream_io(void *ctx, char *buf, int len)
+{
+    struct dxr_stream *s = ctx;
+    zip_int64_t r;
+    size_t want;
+
+    if (s->bad || len < 0)
+        return -1;
+    if (s->eof || len == 0)
+        return 0;
+    want = (size_t)len;
+    if (want > s->size + 1 - s->got)
+        want = s->size + 1 - s->got;
+    r = zip_fread(s->f, buf, want);
+    if (r < 0) {
+        s->bad = 1;
+        return -1;
+    }
+    if (r == 0) {
+        if (s->got < s->size) {
+            s->bad = 1;
+            return -1;
+        }
+        s->eof = 1;
+        return 0;
+    }
+    s->got += (size_t)r;
+    if (s->got > s->size) {
+        s->bad = 1;
+        return -1;
+    }
+    return (int)r;
+}
+
+/* The zip file is closed by dxr_stream_close(), not by libxml2. */
+static int
+stream_io_close(void *ctx)
+{
+    (void)ctx;
+    return 0;
+}
+
+/*
+ * While the reader works, every message libxml2 would report or print is
+ * only counted: one message means the streamed part is read again whole
+ * (dxr_pkg_xml), which reports it as before.  The handlers are libxml2's
+ * per-thread globals, so they are set around each call into the reader
+ * only, never while another part is parsed.
+ */
+static void
+count_structured(void *ctx, xmlErrorPtr e)
+{
+    (void)e;
+    ((struct dxr_stream *)ctx)->errors++;
+}
+
+static void
+count_generic(void *ctx, const char *msg, ...)
+{
+    (void)msg;
+    ((struct dxr_stream *)ctx)->errors++;
+}
+
+struct quiet {
+    xmlStructuredErrorFunc sfn;
+    void *sctx;
+    xmlGenericErrorFunc gfn;
+    void *gctx;
+};
+
+static void
+quiet_begin(struct dxr_stream *s, struct quiet *q)
+{
+    q->sfn = xmlStructuredError;
+    q->sctx = xmlStructuredErrorContext;
+    q->gfn = xmlGenericError;
+    q->gctx = xmlGenericErrorContext;
+    xmlSetStructuredErrorFunc(s, count_structured);
+    xmlSetGenericErrorFunc(s, count_generic);
+}
+
+static void
+quiet_end(const struct quiet *q)
+{
+    xmlSetStructuredErrorFunc(q->sctx, q->sfn);
+    xmlSetGenericErrorFunc(q->gctx, q->gfn);
+}
+
+/*
+ * Open part name for reading with an xmlTextReader fed from zip_fread,
+ * with the options of dxr_pkg_xml().  The checks of read_entry() come
+ * first and the declared size is taken from the budget.  -1 (nothing
+ * recorded in the diagnostics) when the part is missing or fails a check.
+ */
+int
+dxr_stream_open(struct dxr_pkg *p, const char *name, struct dxr_stream *s)
+{
+    zip_int64_t idx;
+    struct quiet q;
+
+    memset(s, 0, sizeof(*s));
+    s->p = p;
+    idx = zip_name_locate(p->zip, name, ZIP_FL_NOCASE);
+    if (idx < 0 || check_entry(p, idx, name, &s->size, 1) < 0)
+        return -1;
+    s->f = zip_fopen_index(p->zip, (zip_uint64_t)idx, 0);
+    if (s->f == NULL)
+        return -1;
+    p->budget -= s->size;
+    quiet_begin(s, &q);
+    s->reader = xmlReaderForIO(stream_io, stream_io_close, s, name, NULL,
+                               XML_PARSE_NONET | XML_PARSE_NOERROR |
+                               XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
+    quiet_end(&q);
+    if (s->reader == NULL) {
+        dxr_stream_close(s);
+        return -1;
+    }
+    return 0;
+}
+
+int
+dxr_stream_read(struct dxr_stream *s)
+{
+    struct quiet q;
+    int rc;
+
+    quiet_begin(s, &q);
+    rc = xmlTextReaderRead(s->reader);
+    quiet_end(&q);
+    return rc;
+}
+
+int
+dxr_stream_next(struct dxr_stream *s)
+{
+    struct quiet q;
+    int rc;
+
+    quiet_begin(s, &q);
+    rc = xmlTextReaderNext(s->reader);
+    quiet_end(&q);
+    return rc;
+}
+
+xmlNode *
+dxr_stream_expand(struct dxr_stream *s)
+{
+    struct quiet q;
+    xmlNode *n;
+
+    quiet_begin(s, &q);
+    n = xmlTextReaderExpand(s->reader);
+    quiet_end(&q);
+    return n;
+}
+
+int
+dxr_stream_clean(const struct dxr_stream *s)
+{
+    return s->reader != NULL && !s->bad && s->eof && s->got == s->size &&
+        s->errors == 0;
+}
+
+void
+dxr_stream_close(struct dxr_stream *s)
+{
+    struct quiet q;
+
+    if (s->reader != NULL) {
+        quiet_begin(s, &q);
+        xmlFreeTextReader(s->reader);
+        quiet_end(&q);
+    }
+    if (s->f != NULL)
+        zip_fclose(s->f);
+    s->reader = NULL;
+    s->f = NULL;
 }
 
 /*

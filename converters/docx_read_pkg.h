@@ -6,9 +6,12 @@
  *   1. the package (docx_read_pkg.c): the zip opened from memory with every
  *      part read under a size cap, relationships resolved inside the
  *      package, each XML part parsed by libxml2 with safe options;
+ *      document.xml as a stream (an xmlTextReader fed from zip_fread),
+ *      so that only the subtree being walked is in memory;
  *   2. the parts (read_docx.c): styles, numbering and core properties into
  *      small tables; document.xml walked iteratively into a flat list of
- *      paragraph records with inline items;
+ *      paragraph records with inline items, built child by child of
+ *      w:body when streamed;
  *   3. the tree (read_docx.c): the records turned into blocks through the
  *      builder (lists, paid sections, headings, code, quotes).
  */
@@ -18,6 +21,7 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 #include <zip.h>
 
 #include "paidoc.h"
@@ -83,6 +87,47 @@ int dxr_pkg_has(struct dxr_pkg *p, const char *name);
  */
 int dxr_pkg_xml(struct dxr_pkg *p, const char *name, int required,
                 xmlDoc **out);
+
+/*
+ * A part parsed as a stream (xmlTextReader fed from zip_fread), for
+ * document.xml: only the subtree being read is in memory.
+ */
+struct dxr_stream {
+    struct dxr_pkg *p;
+    zip_file_t *f;
+    xmlTextReaderPtr reader;
+    size_t size;            /* declared */
+    size_t got;             /* inflated so far */
+    int eof;                /* read to its end, as declared */
+    int bad;                /* read error, or longer or shorter than declared */
+    unsigned errors;        /* messages of libxml2 (counted, not reported) */
+};
+
+/*
+ * Open part `name` as a stream, with the checks and options of
+ * dxr_pkg_xml() (the declared size is taken from the budget).  Returns 0,
+ * or -1 with nothing recorded in the diagnostics: the part is missing or
+ * fails a check, and dxr_pkg_xml() on a fresh package reports it.
+ */
+int dxr_stream_open(struct dxr_pkg *p, const char *name,
+                    struct dxr_stream *s);
+
+/*
+ * xmlTextReaderRead, xmlTextReaderNext and xmlTextReaderExpand on the
+ * stream, with libxml2's messages counted in s->errors instead of reported.
+ */
+int dxr_stream_read(struct dxr_stream *s);
+int dxr_stream_next(struct dxr_stream *s);
+xmlNode *dxr_stream_expand(struct dxr_stream *s);
+
+/*
+ * 1 when the part was inflated to its end, exactly as declared, and libxml2
+ * reported nothing (call after the reader returned 0).  Otherwise reading
+ * the part whole with dxr_pkg_xml() gives the error (or the warnings) that
+ * apply.
+ */
+int dxr_stream_clean(const struct dxr_stream *s);
+void dxr_stream_close(struct dxr_stream *s);
 
 /*
  * Read the relationships of part `source` ("" for the package itself)

@@ -6,7 +6,10 @@
  * docProps/core.xml become small tables, document.xml is walked without
  * recursion into a flat list of paragraph records (struct para) holding
  * inline items (struct item), and the records are then built into the
- * document tree.
+ * document tree.  document.xml is streamed: each child of w:body (each
+ * child of a table, row, cell or content control) is parsed, walked,
+ * built and freed in turn; anything unusual sends it to the same walk over
+ * the whole part, as before (see "document.xml as a stream" below).
  *
  * Mapping, in short:
  *  - paragraph style (following w:basedOn) by ID or localized name, or
@@ -111,10 +114,10 @@ struct num {
 };
 
 struct noteref {
-    const char *id;
+    const char *id;         /* arena copies: document.xml may be streamed */
     int endnote;
     int paid;
-    char mark[24];
+    const char *mark;
 };
 
 /* The reader's state. */
@@ -914,15 +917,17 @@ note_ref(struct rd *r, const xmlNode *n, int endnote)
     struct noteref *nr;
     const char *id = dxr_attr(n, DXR_NS_W, "id");
     struct para *p = top_para(r);
+    char mark[24];
 
     if (id == NULL || p == NULL)
         return;
     r->notes = grow(r->notes, &r->capnotes, r->nnotes, sizeof(*r->notes));
     nr = &r->notes[r->nnotes++];
-    nr->id = id;
+    nr->id = pd_arena_strdup(r->doc->arena, id);
     nr->endnote = endnote;
     nr->paid = p->paid != 0 || r->paid_depth > 0;
-    snprintf(nr->mark, sizeof(nr->mark), "[%zu]", r->nnotes);
+    snprintf(mark, sizeof(mark), "[%zu]", r->nnotes);
+    nr->mark = pd_arena_strdup(r->doc->arena, mark);
     add_item(r, IT_TEXT, nr->mark, strlen(nr->mark));
 }
 
@@ -1033,7 +1038,9 @@ enter_el(struct rd *r, xmlNode *n)
             r->npaid_marks < 64) {
             const char *id = dxr_attr(n, DXR_NS_W, "id");
 
-            r->paid_marks[r->npaid_marks++] = id != NULL ? id : "";
+            /* a copy: the end may come after this subtree is freed */
+            r->paid_marks[r->npaid_marks++] =
+                pd_arena_strdup(r->doc->arena, id != NULL ? id : "");
             paid_begin(r);
         }
         return 0;
@@ -1106,6 +1113,17 @@ walk(struct rd *r, xmlNode *top)
         }
         n = n->next;
     }
+}
+
+/* Visit n itself and then its descendants, as walk() visits a child. */
+static void
+walk_node(struct rd *r, xmlNode *n)
+{
+    if (n->type != XML_ELEMENT_NODE || !enter_el(r, n))
+        return;
+    if (n->children != NULL)
+        walk(r, n);
+    leave_el(r, n);
 }
 
 /*
@@ -1588,31 +1606,68 @@ build_para(struct bld *bs, const struct para *p)
     build_inlines(bs, p);
 }
 
+static void
+build_begin(struct rd *r, struct bld *bs)
+{
+    memset(bs, 0, sizeof(*bs));
+    bs->r = r;
+    pd_builder_init(&bs->b, r->doc);
+    if (r->opts != NULL && r->opts->max_depth > 0)
+        bs->b.max_depth = r->opts->max_depth;
+}
+
+/*
+ * Build the records walked so far, in order, and forget them (their items
+ * point into the XML walked, which the streaming reader frees next).  The
+ * builder state carries on to the next records.
+ */
+static void
+build_records(struct bld *bs)
+{
+    struct rd *r = bs->r;
+    size_t i;
+
+    for (i = 0; i < r->norder; i++)
+        build_para(bs, &r->paras[r->order[i]]);
+    r->norder = 0;
+    if (r->np == 0)
+        r->nparas = r->nitems = 0;
+}
+
+static void
+build_free(struct bld *bs)
+{
+    free(bs->runin);
+    pd_buf_free(&bs->code);
+}
+
+/* After the last records: close everything, settle run-in headings. */
+static void
+build_end(struct bld *bs)
+{
+    size_t i;
+
+    flush_code(bs);
+    pd_pop_all(&bs->b);
+    /* A run-in heading needs a paragraph right after it. */
+    for (i = 0; i < bs->nrunin; i++) {
+        struct pd_node *h = bs->runin[i];
+
+        if (h->next == NULL || h->next->type != PD_NODE_PARAGRAPH)
+            h->as.heading.run_in = 0;
+    }
+    build_free(bs);
+}
+
 /* Build every record, then settle run-in headings. */
 static void
 build(struct rd *r)
 {
     struct bld bs;
-    size_t i;
 
-    memset(&bs, 0, sizeof(bs));
-    bs.r = r;
-    pd_builder_init(&bs.b, r->doc);
-    if (r->opts != NULL && r->opts->max_depth > 0)
-        bs.b.max_depth = r->opts->max_depth;
-    for (i = 0; i < r->norder; i++)
-        build_para(&bs, &r->paras[r->order[i]]);
-    flush_code(&bs);
-    pd_pop_all(&bs.b);
-    /* A run-in heading needs a paragraph right after it. */
-    for (i = 0; i < bs.nrunin; i++) {
-        struct pd_node *h = bs.runin[i];
-
-        if (h->next == NULL || h->next->type != PD_NODE_PARAGRAPH)
-            h->as.heading.run_in = 0;
-    }
-    free(bs.runin);
-    pd_buf_free(&bs.code);
+    build_begin(r, &bs);
+    build_records(&bs);
+    build_end(&bs);
 }
 
 /*
@@ -1751,12 +1806,14 @@ load_related(struct rd *r, const char *type, xmlDoc **out)
     return dxr_pkg_xml(&r->pkg, rel->part, 0, out);
 }
 
-/* Open the package and parse every part the reader uses. */
+/*
+ * Open the package: content types, package relationships, the main part
+ * located and its content type checked.
+ */
 static int
-load(struct rd *r, const unsigned char *in, size_t len)
+load_pkg(struct rd *r, const unsigned char *in, size_t len)
 {
     const struct dxr_rel *rel;
-    xmlNode *root;
 
     if (dxr_pkg_open(&r->pkg, in, len, r->opts, r->d) < 0)
         return -1;
@@ -1779,14 +1836,15 @@ load(struct rd *r, const unsigned char *in, size_t len)
     if (dxr_pkg_xml(&r->pkg, "[Content_Types].xml", 1, &r->xct) < 0 ||
         check_content_type(r) < 0)
         return -1;
-    if (dxr_pkg_xml(&r->pkg, r->main, 1, &r->xdoc) < 0)
-        return -1;
-    root = xmlDocGetRootElement(r->xdoc);
-    if (!dxr_is(root, DXR_NS_W, "document") ||
-        dxr_child(root, DXR_NS_W, "body") == NULL)
-        return pd_error(r->d, PD_ERR_DATA, 0,
-                        "not a WordprocessingML package: %s has no "
-                        "w:document/w:body", r->main);
+    return 0;
+}
+
+/* The parts after the main part: its relationships, styles and so on. */
+static int
+load_parts(struct rd *r)
+{
+    const struct dxr_rel *rel;
+
     if (dxr_pkg_rels(&r->pkg, r->main, &r->docrels) < 0 ||
         load_related(r, "styles", &r->xstyles) < 0 ||
         load_related(r, "numbering", &r->xnum) < 0 ||
@@ -1798,6 +1856,222 @@ load(struct rd *r, const unsigned char *in, size_t len)
         dxr_pkg_xml(&r->pkg, rel->part, 0, &r->xcore) < 0)
         return -1;
     return 0;
+}
+
+/* Open the package and parse every part the reader uses, each whole. */
+static int
+load(struct rd *r, const unsigned char *in, size_t len)
+{
+    xmlNode *root;
+
+    if (load_pkg(r, in, len) < 0 ||
+        dxr_pkg_xml(&r->pkg, r->main, 1, &r->xdoc) < 0)
+        return -1;
+    root = xmlDocGetRootElement(r->xdoc);
+    if (!dxr_is(root, DXR_NS_W, "document") ||
+        dxr_child(root, DXR_NS_W, "body") == NULL)
+        return pd_error(r->d, PD_ERR_DATA, 0,
+                        "not a WordprocessingML package: %s has no "
+                        "w:document/w:body", r->main);
+    return load_parts(r);
+}
+
+/*
+ * ------------------------------------------------------------------------
+ * document.xml as a stream
+ * ------------------------------------------------------------------------
+ *
+ * The main part is read with an xmlTextReader: each child of w:body is
+ * expanded, walked, built into the tree and freed before the next one is
+ * parsed, so that memory holds one child of w:body, not the whole part.
+ * This is only a faster way to the same result: whenever the stream is
+ * not plainly well-formed WordprocessingML (a DTD, no w:document/w:body,
+ * any message from libxml2, a size other than declared, a read error) or
+ * a later part fails, the attempt is dropped and the document is read
+ * again by the whole-part path, which gives exactly the result, warnings
+ * and error messages it always gave.  Results: 0 done, -1 error (the same
+ * as the whole-part path would give), 1 read again whole.
+ */
+
+/* Move to the first w:body child of a w:document root; 0, or 1. */
+static int
+stream_to_body(struct dxr_stream *s)
+{
+    xmlNode *n;
+    int ret;
+
+    /* the root element (a DTD or anything odd: read whole) */
+    while ((ret = dxr_stream_read(s)) == 1 && s->errors == 0) {
+        int t = xmlTextReaderNodeType(s->reader);
+
+        if (t == XML_READER_TYPE_ELEMENT)
+            break;
+        if (t != XML_READER_TYPE_COMMENT &&
+            t != XML_READER_TYPE_PROCESSING_INSTRUCTION &&
+            t != XML_READER_TYPE_WHITESPACE &&
+            t != XML_READER_TYPE_SIGNIFICANT_WHITESPACE)
+            return 1;
+    }
+    if (ret != 1 || s->errors != 0)
+        return 1;
+    n = xmlTextReaderCurrentNode(s->reader);
+    if (n == NULL || n->doc == NULL || n->doc->intSubset != NULL ||
+        n->doc->extSubset != NULL || !dxr_is(n, DXR_NS_W, "document") ||
+        xmlTextReaderIsEmptyElement(s->reader) != 0)
+        return 1;
+    /* its children: skip up to the first w:body */
+    ret = dxr_stream_read(s);
+    while (ret == 1 && s->errors == 0 &&
+           xmlTextReaderDepth(s->reader) == 1) {
+        n = xmlTextReaderCurrentNode(s->reader);
+        if (xmlTextReaderNodeType(s->reader) == XML_READER_TYPE_ELEMENT &&
+            dxr_is(n, DXR_NS_W, "body"))
+            return 0;
+        ret = dxr_stream_next(s);
+    }
+    return 1;
+}
+
+/*
+ * Block containers whose children are streamed one by one instead of
+ * expanding the container whole (a paid section or a table can be most of
+ * a document): enter_el() and leave_el() do not look at their children.
+ * w:sdt is streamed too, its w:sdtPr read first (see stream_body()).
+ */
+static const char *const streamed_containers[] = {
+    "sdtContent", "tbl", "tr", "tc", "customXml", NULL
+};
+
+/* A container entered by stream_body(). */
+struct open_el {
+    int depth;
+    int sdt;        /* w:sdt: 1 before its first child element, 2 with a
+                       w:sdtPr first, 3 without; 0 other containers */
+    int paid;
+};
+
+/*
+ * Walk and build the children of w:body, each element expanded, walked,
+ * built and freed in turn, the containers above entered; on return the
+ * reader has read the whole part.  0, or 1.
+ */
+static int
+stream_body(struct rd *r, struct dxr_stream *s, struct bld *bs)
+{
+    struct open_el *st = NULL, *top;
+    size_t nst = 0, capst = 0;
+    xmlNode *n;
+    int ret = 1, rc = 1, type, depth;
+
+    if (xmlTextReaderIsEmptyElement(s->reader) == 0)
+        ret = dxr_stream_read(s);
+    while (ret == 1 && s->errors == 0) {
+        depth = xmlTextReaderDepth(s->reader);
+        type = xmlTextReaderNodeType(s->reader);
+        n = xmlTextReaderCurrentNode(s->reader);
+        top = nst > 0 ? &st[nst - 1] : NULL;
+        if (depth <= 1) {
+            rc = 0;             /* the end of w:body */
+            break;
+        }
+        if (type == XML_READER_TYPE_END_ELEMENT) {
+            /* only the containers entered are read up to their end */
+            if (top == NULL || top->depth != depth)
+                break;
+            if (top->sdt == 0)
+                leave_el(r, n);
+            else if (top->paid)
+                paid_end(r);
+            nst--;
+            ret = dxr_stream_read(s);
+            continue;
+        }
+        if (type != XML_READER_TYPE_ELEMENT) {
+            ret = dxr_stream_next(s);
+            continue;
+        }
+        if (top != NULL && top->sdt != 0) {
+            /* as sdt_is_paid(): the first w:sdtPr decides */
+            int pr = dxr_is(n, DXR_NS_W, "sdtPr");
+
+            if (top->sdt == 1) {
+                top->sdt = pr ? 2 : 3;
+                if (pr) {
+                    if (dxr_stream_expand(s) == NULL || s->errors != 0)
+                        break;
+                    top->paid = sdt_is_paid(n->parent);
+                    if (top->paid)
+                        paid_begin(r);
+                }
+            } else if (top->sdt == 3 && pr) {
+                break;          /* a w:sdtPr after the content */
+            }
+        }
+        if (dxr_ns_class(n->ns) == DXR_NS_W &&
+            (strcmp((const char *)n->name, "sdt") == 0 ||
+             in_list((const char *)n->name, streamed_containers)) &&
+            xmlTextReaderIsEmptyElement(s->reader) == 0) {
+            st = grow(st, &capst, nst, sizeof(*st));
+            top = &st[nst++];
+            top->depth = depth;
+            top->sdt = strcmp((const char *)n->name, "sdt") == 0;
+            top->paid = 0;
+            if (top->sdt == 0 && !enter_el(r, n))
+                break;          /* cannot happen: not a skipped name */
+            ret = dxr_stream_read(s);
+            continue;
+        }
+        if (dxr_stream_expand(s) == NULL || s->errors != 0)
+            break;
+        walk_node(r, n);
+        if (r->np != 0)
+            break;
+        build_records(bs);
+        ret = dxr_stream_next(s);
+    }
+    free(st);
+    if (rc != 0)
+        return 1;
+    /* the rest of the part: after w:body, after the root */
+    while (ret == 1 && s->errors == 0)
+        ret = dxr_stream_next(s);
+    return ret == 0 && dxr_stream_clean(s) ? 0 : 1;
+}
+
+/* The reader with document.xml streamed: 0, -1, or 1 (see above). */
+static int
+read_streamed(struct rd *r, const unsigned char *in, size_t len)
+{
+    struct dxr_stream s;
+    struct bld bs;
+    int rc;
+
+    if (load_pkg(r, in, len) < 0)
+        return -1;
+    if (dxr_stream_open(&r->pkg, r->main, &s) < 0)
+        return 1;
+    rc = stream_to_body(&s);
+    if (rc == 0 && load_parts(r) < 0)
+        rc = 1;
+    if (rc == 0) {
+        load_styles(r);
+        load_numbering(r);
+        build_begin(r, &bs);
+        rc = stream_body(r, &s, &bs);
+        if (rc == 0) {
+            load_core(r);
+            while (r->np > 0)
+                para_end(r);
+            r->paid_depth = 0;
+            walk_notes(r);
+            build_records(&bs);
+            build_end(&bs);
+        } else {
+            build_free(&bs);
+        }
+    }
+    dxr_stream_close(&s);
+    return rc;
 }
 
 /* Free everything but the document. */
@@ -1829,13 +2103,14 @@ cleanup(struct rd *r)
 }
 
 /*
- * The reader: package and parts, styles, numbering and metadata, the
- * body walk (then notes), the tree.  Everything but the document is freed
- * before returning, on success and on error.
+ * One run of the reader, with document.xml streamed or read whole:
+ * package and parts, styles, numbering and metadata, the body walk (then
+ * notes), the tree.  Everything but the document is freed before
+ * returning.  0, -1, or 1 when streamed and to be read again whole.
  */
-int
-pd_read_docx(struct pd_doc *doc, const unsigned char *in, size_t len,
-             const struct pd_opts *opts, struct pd_diag *d)
+static int
+read_once(struct pd_doc *doc, const unsigned char *in, size_t len,
+          const struct pd_opts *opts, struct pd_diag *d, int streamed)
 {
     struct rd r;
     int rc = -1;
@@ -1844,7 +2119,9 @@ pd_read_docx(struct pd_doc *doc, const unsigned char *in, size_t len,
     r.doc = doc;
     r.d = d;
     r.opts = opts;
-    if (load(&r, in, len) == 0) {
+    if (streamed) {
+        rc = read_streamed(&r, in, len);
+    } else if (load(&r, in, len) == 0) {
         load_styles(&r);
         load_numbering(&r);
         load_core(&r);
@@ -1857,5 +2134,81 @@ pd_read_docx(struct pd_doc *doc, const unsigned char *in, size_t len,
         rc = 0;
     }
     cleanup(&r);
+    return rc;
+}
+
+/* Warnings held back while a streamed read may still be dropped. */
+struct held {
+    unsigned *line;
+    char **msg;
+    size_t n, cap;
+};
+
+static void
+hold_warning(void *ud, const char *file, unsigned line, const char *msg)
+{
+    struct held *h = ud;
+    size_t len = strlen(msg);
+
+    (void)file;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 8;
+        h->line = pd_xrealloc(h->line, h->cap * sizeof(*h->line));
+        h->msg = pd_xrealloc(h->msg, h->cap * sizeof(*h->msg));
+    }
+    h->line[h->n] = line;
+    h->msg[h->n] = pd_xmalloc(len + 1);
+    memcpy(h->msg[h->n], msg, len + 1);
+    h->n++;
+}
+
+/*
+ * The reader.  document.xml is streamed (see read_streamed()); when that
+ * attempt is dropped, what it added to the document and its warnings are
+ * discarded and the whole-part path runs instead, so the result, the
+ * warnings and the error are always those of the whole-part path.
+ */
+int
+pd_read_docx(struct pd_doc *doc, const unsigned char *in, size_t len,
+             const struct pd_opts *opts, struct pd_diag *d)
+{
+    struct pd_node *mark = doc->root->last, *n;
+    struct pd_diag saved = {0};
+    struct held h;
+    size_t i;
+    int rc;
+
+    memset(&h, 0, sizeof(h));
+    if (d != NULL) {
+        saved = *d;
+        d->warn = hold_warning;
+        d->ud = &h;
+    }
+    rc = read_once(doc, in, len, opts, d, 1);
+    if (d != NULL) {
+        d->warn = saved.warn;
+        d->ud = saved.ud;
+    }
+    if (rc > 0) {
+        /* dropped: undo it, then read document.xml whole */
+        if (d != NULL)
+            *d = saved;
+        n = mark != NULL ? mark->next : doc->root->first;
+        while (n != NULL) {
+            struct pd_node *next = n->next;
+
+            pd_node_unlink(n);
+            n = next;
+        }
+    }
+    for (i = 0; i < h.n; i++) {
+        if (rc <= 0 && d != NULL && d->warn != NULL)
+            d->warn(d->ud, d->file, h.line[i], h.msg[i]);
+        free(h.msg[i]);
+    }
+    free(h.line);
+    free(h.msg);
+    if (rc > 0)
+        rc = read_once(doc, in, len, opts, d, 0);
     return rc;
 }
