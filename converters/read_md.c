@@ -3,14 +3,21 @@
  *
  * Three stages:
  *  1. The bytes are decoded like text (pd_decode_text: BOM, UTF-16,
- *     GB18030, CRLF) and checked to be UTF-8.
+ *     GB18030, CRLF) and checked to be UTF-8; when decoding would only
+ *     copy them, they are read where they are.
  *  2. A linear pre-scan measures how deeply block quotes and list items
  *     nest and cuts the container markers beyond MD_NEST_LIMIT out of the
  *     lines, with one warning.  cmark 0.30.2 (Debian 12) is quadratic in
  *     that depth: `>` x 100k before a long paragraph takes 20 s, `- ` x 30k
  *     before text as long.  After the cut it parses the same text, flatter.
- *  3. cmark parses the text; its tree is walked with cmark_iter (no
- *     recursion) and rebuilt through the builder.
+ *  3. cmark parses the text in pieces of about MD_CHUNK_BYTES, cut where
+ *     a new parse gives the same blocks (see "Chunks" below); the tree of
+ *     each piece is walked with cmark_iter (no recursion), rebuilt
+ *     through the builder and freed before the next piece is parsed, so
+ *     that cmark's tree, several times the size of the text, never holds
+ *     the whole document.  What depends on the whole document (the
+ *     title, the heading levels, the paid section, the count of raw HTML)
+ *     is carried from piece to piece or decided after the last.
  *
  * Mapping:
  *  - Headings: the md writer writes the title as `#` and heading level n
@@ -378,12 +385,19 @@ struct md_rd {
     struct pd_builder b;
     struct pd_diag *d;
     const struct pd_opts *opts;
-    const char *src;            /* the text cmark parsed */
+    const char *src;            /* the chunk of text cmark parsed */
     size_t src_len;
+    unsigned line_base;         /* lines of the text before the chunk */
     unsigned cur_line;          /* line cursor into src for bullets */
     size_t cur_off;
-    cmark_node *title;          /* the heading that is the title */
-    int shift;                  /* subtract from heading levels */
+    int doc_empty;              /* the document was empty before */
+    int seen_top;               /* a top-level block was entered */
+    unsigned h1;                /* level-1 headings (cmark's), all chunks */
+    struct pd_node *title;      /* the first block, a level-1 heading
+                                   pushed as a heading: perhaps the title */
+    struct pd_buf heads;        /* struct pd_node * of every heading
+                                   pushed, its cmark level in
+                                   as.heading.level until set_levels() */
     cmark_node *para;           /* the cmark paragraph being read */
     int para_top;               /* it is a top-level paragraph */
     int para_open;              /* our paragraph for it is pushed */
@@ -394,6 +408,11 @@ struct md_rd {
     uint32_t last;              /* last character added in this block */
     struct pd_paid_state paid;  /* the open paid section */
     int warned_depth;
+    struct pd_node *top_list;   /* our node of the last top-level cmark
+                                   block when that is a list, else NULL */
+    struct pd_node *cont_list;  /* the piece before ended inside this
+                                   bullet list: the piece's first list
+                                   goes on in it */
     unsigned nhtml;             /* raw HTML dropped */
     unsigned html_line;         /* first of them */
 };
@@ -681,39 +700,36 @@ on_html(struct md_rd *r, cmark_node *n, pd_node_type type)
 }
 
 /*
- * Decide the heading mapping: the title is the first block when it is a
- * level-1 heading, no other level-1 heading exists and the document we
- * append to is still empty; then `##` is level 1.  Without any level-1
- * heading `##` is level 1 too (that is how the md writer writes a
- * document without a title, and how its HTML looks: `##` is <h2>).
- * Otherwise `#` is level 1.
+ * The heading mapping, decided when every chunk has been read: the title
+ * is the first block when it is a level-1 heading, no other level-1
+ * heading exists and the document we append to was empty; then `##` is
+ * level 1.  Without any level-1 heading `##` is level 1 too (that is how
+ * the md writer writes a document without a title, and how its HTML
+ * looks: `##` is <h2>).  Otherwise `#` is level 1.  The walk pushed every
+ * heading as a heading with cmark's level (r->heads); this sets their
+ * levels and turns the title into one.
  */
 static void
-find_title(struct md_rd *r, cmark_node *root)
+set_levels(struct md_rd *r)
 {
-    cmark_node *first = cmark_node_first_child(root), *n;
-    cmark_iter *it;
-    cmark_event_type ev;
-    int h1 = 0;
+    struct pd_node **h = (struct pd_node **)(void *)r->heads.data;
+    size_t i, n = r->heads.len / sizeof(*h);
+    int shift = 0, level;
 
-    r->title = NULL;
-    r->shift = 0;
-    it = cmark_iter_new(root);
-    while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-        n = cmark_iter_get_node(it);
-        if (ev == CMARK_EVENT_ENTER &&
-            cmark_node_get_type(n) == CMARK_NODE_HEADING &&
-            cmark_node_get_heading_level(n) == 1)
-            h1++;
-    }
-    cmark_iter_free(it);
-    if (h1 == 0) {
-        r->shift = 1;
-    } else if (h1 == 1 && r->doc->root->first == NULL &&
-               cmark_node_get_type(first) == CMARK_NODE_HEADING &&
-               cmark_node_get_heading_level(first) == 1) {
-        r->title = first;
-        r->shift = 1;
+    if (r->h1 == 0)
+        shift = 1;
+    else if (r->h1 == 1 && r->title != NULL)
+        shift = 1;
+    else
+        r->title = NULL;
+    for (i = 0; i < n; i++) {
+        if (h[i] == r->title) {
+            h[i]->type = PD_NODE_TITLE;
+            h[i]->as.heading.level = 0;
+            continue;
+        }
+        level = h[i]->as.heading.level - shift;
+        h[i]->as.heading.level = level < 1 ? 1 : level;
     }
 }
 
@@ -723,8 +739,21 @@ enter_block(struct md_rd *r, cmark_node *n, cmark_node_type t)
 {
     struct pd_node *p;
     const char *s;
+    struct pd_node *cont = NULL;
+    int level, first = 0;
 
-    r->line = (unsigned)cmark_node_get_start_line(n);
+    if (t != CMARK_NODE_DOCUMENT &&
+        cmark_node_get_type(cmark_node_parent(n)) == CMARK_NODE_DOCUMENT) {
+        /* The first top-level block of the whole text (for the title). */
+        if (!r->seen_top) {
+            r->seen_top = 1;
+            first = 1;
+        }
+        cont = r->cont_list;
+        r->cont_list = NULL;
+        r->top_list = NULL;
+    }
+    r->line = r->line_base + (unsigned)cmark_node_get_start_line(n);
     r->b.line = r->line;
     r->last = 0;
     r->space = 0;
@@ -742,6 +771,17 @@ enter_block(struct md_rd *r, cmark_node *n, cmark_node_type t)
                     cmark_node_get_list_delim(n) == CMARK_PAREN_DELIM ?
                     PD_DELIM_PAREN : PD_DELIM_PERIOD;
             }
+        } else if (cont != NULL && cont->parent == r->b.cur &&
+                   r->b.cur->last == cont) {
+            /* The list the piece before ended in goes on (see
+             * list_cut): reopen it; it is loose if either part is. */
+            r->b.cur = cont;
+            r->b.depth++;
+            cmark_node_set_user_data(n, &pushed_tag);
+            if (!cmark_node_get_list_tight(n))
+                cont->as.list.tight = 0;
+            r->top_list = cont;
+            break;
         } else {
             p = push_for(r, n, PD_NODE_BULLET_LIST, 3);
             if (p != NULL)
@@ -749,6 +789,9 @@ enter_block(struct md_rd *r, cmark_node *n, cmark_node_type t)
         }
         if (p != NULL)
             p->as.list.tight = cmark_node_get_list_tight(n) != 0;
+        if (cmark_node_get_type(cmark_node_parent(n)) ==
+            CMARK_NODE_DOCUMENT)
+            r->top_list = p;
         break;
     case CMARK_NODE_ITEM:
         /* Only inside a list we pushed (else the content goes up). */
@@ -763,14 +806,15 @@ enter_block(struct md_rd *r, cmark_node *n, cmark_node_type t)
             CMARK_NODE_DOCUMENT;
         break;
     case CMARK_NODE_HEADING:
-        if (n == r->title) {
-            p = push_for(r, n, PD_NODE_TITLE, 0);
-        } else {
-            int level = cmark_node_get_heading_level(n) - r->shift;
-
-            p = push_for(r, n, PD_NODE_HEADING, 0);
-            if (p != NULL)
-                p->as.heading.level = level < 1 ? 1 : level;
+        level = cmark_node_get_heading_level(n);
+        if (level == 1)
+            r->h1++;
+        p = push_for(r, n, PD_NODE_HEADING, 0);
+        if (p != NULL) {
+            p->as.heading.level = level;
+            pd_buf_put(&r->heads, &p, sizeof(p));
+            if (first && level == 1 && r->doc_empty)
+                r->title = p;
         }
         break;
     case CMARK_NODE_CODE_BLOCK:
@@ -993,34 +1037,265 @@ clean_controls(const char *s, size_t n, struct pd_buf *out, struct pd_diag *d)
     return 1;
 }
 
+/*
+ * ------------------------------------------------------------------------
+ * Chunks: cmark's tree of a whole document is several times the size of
+ * ours, so the text is parsed in pieces of about MD_CHUNK_BYTES, each
+ * walked into our tree and freed before the next is parsed.
+ *
+ * A piece may end only where a new parse gives exactly the blocks the
+ * whole parse gives.  The rule (CommonMark 0.30) is conservative:
+ *  - Nowhere when the text has a `]:` (a link reference definition,
+ *    perhaps, and those are global to the document) or a CR (cmark ends
+ *    lines there too, and the line numbers would differ).
+ *  - Else before a line L when the line before L is blank and L starts
+ *    at column 0 with a byte that cannot continue anything: not a space
+ *    or tab (indented code, list item content), not `>`, `-`, `+`, `*` or
+ *    a digit (a block quote, a list item of a list that goes on, loose,
+ *    across the blank line; `-`, `*` a thematic break), not a BOM (cmark
+ *    skips one at the start of its input).  A blank line closes
+ *    paragraphs (so there is no lazy continuation and no setext
+ *    underline), block quotes, and HTML blocks of kinds 6 and 7; a line
+ *    at column 0 closes every list item and indented code.  Left open
+ *    across L may be a top-level fenced code block or HTML block of
+ *    kinds 1-5 (<script, <pre, <style, <textarea, <!--, <?, <!X,
+ *    <![CDATA[), which only end at their own end condition (below).
+ *  - Or before a line L that starts at column 0 with a bullet list item
+ *    with content (`- x`; not `- - -`, nor an empty item, which cannot
+ *    interrupt a paragraph) after a line that is not blank, so that a
+ *    long list is cut too.  L closes every container but the top-level
+ *    list (its items need indented lines) and cannot be a lazy
+ *    continuation line (a list item interrupts a paragraph).  When the
+ *    piece ended in a bullet list with the same bullet character, the
+ *    next piece's first list is the same list: its items go on in our
+ *    node, which is loose when either part is (no blank line ends the
+ *    last item before L, so cmark's rule gives the same).  Otherwise L
+ *    starts a new list in the whole parse as well.
+ *  - What may still be open across L is a top-level fenced code block or
+ *    HTML block of kinds 1-5 (after a blank line), or of kinds 6 and 7
+ *    too (before a list item).  That is checked on cmark's tree of the
+ *    piece: when its last top-level block is a fenced code block or an
+ *    HTML block that runs to the piece's last line, it may still be open;
+ *    the piece is then parsed again, at least twice as long (so an
+ *    unclosed fence costs at most about twice the parsing).
+ * ------------------------------------------------------------------------
+ */
+
+/*
+ * Bytes of text parsed at a time (a piece ends at the next boundary).
+ * cmark's tree takes from about 5 (prose) to 28 (a list of short items)
+ * times the bytes it parses, so pieces are kept small; each costs one
+ * cmark_parse_document() more, which is not measurable at this size.
+ */
+#define MD_CHUNK_BYTES ((size_t)64 << 10)
+
+/* 1 when the text may be parsed in pieces at all (see above). */
+static int
+may_split(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    if (memchr(s, '\r', len) != NULL)
+        return 0;
+    while ((p = memchr(p, ']', (size_t)(end - p))) != NULL) {
+        if (++p < end && *p == ':')
+            return 0;
+    }
+    return 1;
+}
+
+/* 1 when s[p..e) holds only spaces and tabs. */
+static int
+is_blank(const char *s, size_t p, size_t e)
+{
+    while (p < e && (s[p] == ' ' || s[p] == '\t'))
+        p++;
+    return p == e;
+}
+
+/* 1 when a line starting at s[q] (q < len) may start a new parse. */
+static int
+safe_start(const char *s, size_t q, size_t len)
+{
+    unsigned char c = (unsigned char)s[q];
+
+    if (c == ' ' || c == '\t' || c == '\n' || c == '>' || c == '-' ||
+        c == '+' || c == '*' || (c >= '0' && c <= '9'))
+        return 0;
+    if (c == 0xEF && q + 2 < len && (unsigned char)s[q + 1] == 0xBB &&
+        (unsigned char)s[q + 2] == 0xBF)
+        return 0;
+    return 1;
+}
+
+/*
+ * 1 when a line starting at s[q] after a line that is not blank may
+ * start a new parse: a bullet list item at column 0 with content (`- x`,
+ * not `- - -` or an empty item, which cannot interrupt a paragraph).
+ */
+static int
+list_cut(const char *s, size_t q, size_t len)
+{
+    char c = s[q];
+
+    if ((c != '-' && c != '+' && c != '*') || q + 2 >= len ||
+        s[q + 1] != ' ')
+        return 0;
+    c = s[q + 2];
+    return c != ' ' && c != '\t' && c != '\n' && c != '-' && c != '+' &&
+        c != '*' && c != '_';
+}
+
+/*
+ * The first boundary at or after `from` (0 < from < len): the offset of
+ * a line L whose previous line is blank and whose start is safe, or whose
+ * previous line is not blank and which is a list_cut().  len when there
+ * is none.
+ */
+static size_t
+next_boundary(const char *s, size_t len, size_t from)
+{
+    const char *nl;
+    size_t p = from, b;
+    int prev_blank;
+
+    /* Go to a line start; is the line before it blank? */
+    if (s[p - 1] != '\n') {
+        nl = memchr(s + p, '\n', len - p);
+        if (nl == NULL)
+            return len;
+        p = (size_t)(nl - s) + 1;
+    }
+    for (b = p - 1; b > 0 && s[b - 1] != '\n'; b--)
+        ;
+    prev_blank = is_blank(s, b, p - 1);
+    while (p < len) {
+        if (prev_blank ? safe_start(s, p, len) : list_cut(s, p, len))
+            return p;
+        nl = memchr(s + p, '\n', len - p);
+        if (nl == NULL)
+            break;
+        prev_blank = is_blank(s, p, (size_t)(nl - s));
+        p = (size_t)(nl - s) + 1;
+    }
+    return len;
+}
+
+/* Lines of s[0..n) ended by an LF. */
+static unsigned
+count_lines(const char *s, size_t n)
+{
+    const char *p = s, *end = s + n;
+    unsigned k = 0;
+
+    while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+        k++;
+        p++;
+    }
+    return k;
+}
+
+/*
+ * 1 when the piece s[0..n) (ending in a blank line, `lines` lines) left
+ * nothing open at its end: its last top-level block is not a fenced code
+ * block or an HTML block running to its last line.  An indented code
+ * block always runs to the end of its piece but closes at any line at
+ * column 0, so it is told apart from a fenced one by its first line.
+ */
+static int
+piece_closed(cmark_node *root, const char *s, size_t n, unsigned lines)
+{
+    cmark_node *last = cmark_node_last_child(root);
+    cmark_node_type t = cmark_node_get_type(last);
+    unsigned start, k;
+    size_t p = 0;
+    const char *nl;
+    int col;
+
+    if (last == NULL || (t != CMARK_NODE_CODE_BLOCK &&
+                         t != CMARK_NODE_HTML_BLOCK))
+        return 1;
+    if ((unsigned)cmark_node_get_end_line(last) < lines)
+        return 1;
+    if (t == CMARK_NODE_HTML_BLOCK)
+        return 0;
+    /* A code block: fenced (open) unless its first line is indented. */
+    start = (unsigned)cmark_node_get_start_line(last);
+    for (k = 1; k < start; k++) {
+        nl = memchr(s + p, '\n', n - p);
+        if (nl == NULL)
+            return 0;
+        p = (size_t)(nl - s) + 1;
+    }
+    for (col = 0; p < n && (s[p] == ' ' || s[p] == '\t'); p++)
+        col = next_col(s[p], col);
+    return col >= 4;
+}
+
+/*
+ * 1 when pd_decode_text() would only copy in[*skip..len) (*skip: 3 after
+ * a UTF-8 BOM, which it drops, else 0): no encoding asked for, no UTF-16
+ * BOM, no NUL, no CR, valid UTF-8.  The text is then read where it is,
+ * without the copy (as big as the input, at the peak of memory).
+ */
+static int
+decoded_as_is(const unsigned char *in, size_t len, const char *encoding,
+              size_t *skip)
+{
+    *skip = 0;
+    if (len == 0 || (encoding != NULL && *encoding != '\0'))
+        return 0;
+    if (len >= 2 && (in[0] == 0xFF || in[0] == 0xFE) &&
+        in[1] == (in[0] ^ 0x01))
+        return 0;
+    if (len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
+        *skip = 3;
+    return memchr(in, 0, len) == NULL && memchr(in, '\r', len) == NULL &&
+        pd_utf8_check((const char *)in + *skip, len - *skip) == len - *skip;
+}
+
 int
 pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
            const struct pd_opts *opts, struct pd_diag *d)
+{
+    return pd_read_md_chunked(doc, in, len, opts, d, MD_CHUNK_BYTES);
+}
+
+int
+pd_read_md_chunked(struct pd_doc *doc, const unsigned char *in, size_t len,
+                   const struct pd_opts *opts, struct pd_diag *d,
+                   size_t chunk_bytes)
 {
     struct pd_buf text = {0}, flat = {0}, title = {0}, clean = {0};
     struct md_rd r;
     cmark_node *root;
     const char *src;
-    size_t src_len, bad;
-    unsigned cut_line;
-    int ret = -1;
+    size_t src_len, bad, pos, end, want;
+    unsigned cut_line, lines;
+    int ret = -1, split, flags;
 
-    if (pd_decode_text(in, len, opts->encoding, &text, d) < 0)
-        goto out;
-    bad = pd_utf8_check(text.data ? text.data : "", text.len);
-    if (bad != text.len) {
-        pd_error(d, PD_ERR_DATA, 0, "invalid UTF-8 at offset %zu", bad);
-        goto out;
-    }
     memset(&r, 0, sizeof(r));
+    if (decoded_as_is(in, len, opts->encoding, &bad)) {
+        src = (const char *)in + bad;
+        src_len = len - bad;
+    } else {
+        if (pd_decode_text(in, len, opts->encoding, &text, d) < 0)
+            goto out;
+        bad = pd_utf8_check(text.data ? text.data : "", text.len);
+        if (bad != text.len) {
+            pd_error(d, PD_ERR_DATA, 0, "invalid UTF-8 at offset %zu", bad);
+            goto out;
+        }
+        src = text.data ? text.data : "";
+        src_len = text.len;
+    }
     r.doc = doc;
     r.d = d;
     r.opts = opts;
+    r.doc_empty = doc->root->first == NULL;
     pd_builder_init(&r.b, doc);
     if (opts->max_depth > 0)
         r.b.max_depth = opts->max_depth < 8 ? 8 : opts->max_depth;
-    src = text.data ? text.data : "";
-    src_len = text.len;
     if (clean_controls(src, src_len, &clean, d)) {
         src = clean.data;
         src_len = clean.len;
@@ -1033,18 +1308,40 @@ pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
         src = flat.data;
         src_len = flat.len;
     }
-    r.src = src;
-    r.src_len = src_len;
-    r.cur_line = 1;
-    root = cmark_parse_document(src, src_len, CMARK_OPT_DEFAULT |
-                                (opts->unsafe ? CMARK_OPT_UNSAFE : 0));
-    if (root == NULL) {
-        pd_error(d, PD_ERR_INTERNAL, 0, "cmark failed to parse");
-        goto out;
+    flags = CMARK_OPT_DEFAULT | (opts->unsafe ? CMARK_OPT_UNSAFE : 0);
+    split = chunk_bytes < src_len && may_split(src, src_len);
+    for (pos = 0;; pos = end) {
+        /* Parse the next piece, up to a boundary that is really one. */
+        for (want = chunk_bytes > 0 ? chunk_bytes : 1;;
+             want = 2 * (end - pos)) {
+            end = split && want < src_len - pos ?
+                next_boundary(src, src_len, pos + want) : src_len;
+            root = cmark_parse_document(src + pos, end - pos, flags);
+            if (root == NULL) {
+                pd_error(d, PD_ERR_INTERNAL, 0, "cmark failed to parse");
+                goto out;
+            }
+            lines = end < src_len ? count_lines(src + pos, end - pos) : 0;
+            if (end == src_len ||
+                piece_closed(root, src + pos, end - pos, lines))
+                break;
+            cmark_node_free(root);
+        }
+        r.src = src + pos;
+        r.src_len = end - pos;
+        r.cur_line = 1;
+        r.cur_off = 0;
+        walk(&r, root);
+        cmark_node_free(root);
+        r.line_base += lines;
+        if (end == src_len)
+            break;
+        /* Cut before an item of the bullet list the piece ended in? */
+        if (r.top_list != NULL && r.top_list->type == PD_NODE_BULLET_LIST &&
+            r.top_list->as.list.bullet == (unsigned char)src[end])
+            r.cont_list = r.top_list;
     }
-    find_title(&r, root);
-    walk(&r, root);
-    cmark_node_free(root);
+    set_levels(&r);
     pd_marker_finish(&r.b, &r.paid, d);
     if (r.nhtml > 0)
         pd_warn(d, r.html_line, "raw HTML dropped (%u time%s); --unsafe "
@@ -1065,5 +1362,6 @@ out:
     pd_buf_free(&clean);
     pd_buf_free(&flat);
     pd_buf_free(&title);
+    pd_buf_free(&r.heads);
     return ret;
 }

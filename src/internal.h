@@ -180,4 +180,14 @@ size_t pd_node_chars(const struct pd_node *node);
  */
 const char *pd_resource(const char *name, size_t *len);
 
+/**
+ * pd_read_md() parsing the text in pieces of about chunk_bytes (at the
+ * next safe boundary; SIZE_MAX: the whole text at once).  pd_read_md()
+ * calls it with its default; tests force other sizes to check that the
+ * tree and warnings do not depend on it.
+ */
+int pd_read_md_chunked(struct pd_doc *doc, const unsigned char *in,
+                       size_t len, const struct pd_opts *opts,
+                       struct pd_diag *d, size_t chunk_bytes);
+
 #endif /* PD_INTERNAL_H */
