@@ -107,7 +107,11 @@ fi
 # Peak memory: at most 3 x input + 16 MiB (SPEC section 8) for the text
 # writers; the input is mapped and its text pointed at, and the output
 # never held whole.
-if [ -x /usr/bin/time ]; then
+if [ "${PD_SLICE:-1}" -gt 1 ]; then
+    echo "SKIP peak-rss: run once, in the first pass (not under the sanitizers)"
+elif case $P in *valgrind*) true ;; *) false ;; esac; then
+    echo "SKIP peak-rss: not under make valgrind"
+elif [ -x /usr/bin/time ]; then
     limit=$(( (3 * size + 16777216) / 1024 ))
     for f in html md txt; do
         /usr/bin/time -f %M -o rss "$P" -t "$f" -o r.$f big.txt 2>err
