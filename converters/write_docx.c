@@ -51,6 +51,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/uri.h>
 #include <libxml/xmlwriter.h>
 #include <zip.h>
 
@@ -876,31 +877,57 @@ link_allowed(const char *url)
 }
 
 /*
- * Register a hyperlink target and return its number N (relationship
- * rIdLinkN).  The target is stored percent-encoded where a URI cannot
- * carry a byte (spaces, controls, non-ASCII, quotes and brackets), so
- * that it is a valid xsd:anyURI.
+ * The relationship target for url in b: percent-encoded where a URI
+ * cannot carry a byte (spaces, controls, non-ASCII, quotes and brackets),
+ * and then a colon after the scheme's too when that is what keeps it
+ * from parsing ("https://a://b" from text), so that it is a valid
+ * xsd:anyURI as libxml2 (and the schema check) parses one.  Returns 0, or
+ * -1 when it still is not a URI: the text then stays plain.
  */
-static size_t
-add_link(struct dx *dx, const char *url)
+static int
+link_target(const char *url, struct pd_buf *b)
 {
     static const char hex[] = "0123456789ABCDEF";
-    struct pd_buf b = {0};
     const unsigned char *p;
+    const char *scheme_end = strchr(url, ':');
+    int pass;
+    xmlURIPtr uri;
 
-    for (p = (const unsigned char *)url; *p != '\0'; p++) {
-        if (*p <= 0x20 || *p >= 0x7F || strchr("\"<>\\^`{|}", *p) != NULL) {
-            pd_buf_putc(&b, '%');
-            pd_buf_putc(&b, hex[*p >> 4]);
-            pd_buf_putc(&b, hex[*p & 15]);
-        } else
-            pd_buf_putc(&b, *p);
+    for (pass = 0; pass < 2; pass++) {
+        pd_buf_clear(b);
+        for (p = (const unsigned char *)url; *p != '\0'; p++) {
+            if (*p <= 0x20 || *p >= 0x7F ||
+                strchr("\"<>\\^`{|}", *p) != NULL ||
+                (pass == 1 && *p == ':' && (const char *)p != scheme_end)) {
+                pd_buf_putc(b, '%');
+                pd_buf_putc(b, hex[*p >> 4]);
+                pd_buf_putc(b, hex[*p & 15]);
+            } else
+                pd_buf_putc(b, *p);
+        }
+        uri = xmlParseURI(b->data ? b->data : "");
+        if (uri != NULL) {
+            xmlFreeURI(uri);
+            return 0;
+        }
     }
+    return -1;
+}
+
+/*
+ * Register the hyperlink target b (made by link_target(), taken over) and
+ * return its number N (relationship rIdLinkN).
+ */
+static size_t
+add_link(struct dx *dx, struct pd_buf *b)
+{
     if (dx->nurls == dx->capurls) {
         dx->capurls = dx->capurls ? dx->capurls * 2 : 16;
         dx->urls = pd_xrealloc(dx->urls, dx->capurls * sizeof(*dx->urls));
     }
-    dx->urls[dx->nurls++] = b.data ? b.data : strdup("");
+    dx->urls[dx->nurls++] = b->data ? b->data : strdup("");
+    b->data = NULL;
+    b->len = b->cap = 0;
     return dx->nurls;
 }
 
@@ -1051,10 +1078,14 @@ para_step(struct dx *dx)
     case PD_NODE_LINK:
         if (ev == PD_EVENT_ENTER && c->open_link == NULL &&
             n->as.link.url != NULL && link_allowed(n->as.link.url)) {
+            struct pd_buf t = {0};
             char rid[40];
 
-            snprintf(rid, sizeof(rid), "rIdLink%zu",
-                     add_link(dx, n->as.link.url));
+            if (link_target(n->as.link.url, &t) < 0) {
+                pd_buf_free(&t);        /* not a URI: plain text */
+                break;
+            }
+            snprintf(rid, sizeof(rid), "rIdLink%zu", add_link(dx, &t));
             xw_start(x, "w:hyperlink");
             xw_attr(x, "r:id", rid);
             c->open_link = n;
