@@ -266,18 +266,24 @@ columns(const char *s, size_t len, size_t *wide, size_t *narrow)
 {
     size_t i, w = 0, nw = 0, nn = 0;
 
-    for (i = 0; i < len; i++) {
+    /* The text is valid UTF-8 here: a lead byte's continuation bytes
+     * (which count nothing) are stepped over with it. */
+    for (i = 0; i < len;) {
         unsigned char c = (unsigned char)s[i];
 
         if (c < 0x80) {
             w++;
             if (c > ' ')
                 nn++;
+            i++;
         } else if (c >= 0xE0) {
             w += 2;
             nw++;
-        } else if (c >= 0xC0)
-            w++;
+            i += c >= 0xF0 ? 4 : 3;
+        } else {
+            w += c >= 0xC0;
+            i += c >= 0xC0 ? 2 : 1;
+        }
     }
     if (wide != NULL)
         *wide += nw;

@@ -113,7 +113,13 @@ put_esc(struct pd_buf *out, const char *str, size_t len)
         for (;;) {
             while (i < len && s[i] < 0x80 && !special[s[i]])
                 i++;
-            if (i < len && s[i] >= 0x80 && (k = good_seq(s + i, len - i)))
+            /* Lead bytes E1..EC start U+1000..U+CFFF (most CJK), where
+             * HTML allows every character: only the form is checked. */
+            if (len - i >= 3 && s[i] >= 0xE1 && s[i] <= 0xEC &&
+                (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
+                i += 3;
+            else if (i < len && s[i] >= 0x80 &&
+                     (k = good_seq(s + i, len - i)))
                 i += k;
             else
                 break;
