@@ -347,16 +347,35 @@ static size_t
 find_marker(const char *s, size_t len, size_t from,
             const struct pd_marker_spelling **m, size_t *mlen)
 {
-    size_t at = pd_marker_find(s, from, len, m);
-    const char *ff = memchr(s + from, '\f', at - from);
+    size_t i = from;
 
-    if (ff != NULL) {
-        *m = NULL;
-        *mlen = 1;
-        return (size_t)(ff - s);
+    /* One pass: eight bytes at a time while they hold no '#', '$' or
+     * form feed. */
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if (!PD_HAS_BYTE(w, '#') && !PD_HAS_BYTE(w, '$') &&
+                !PD_HAS_BYTE(w, '\f')) {
+                i += 8;
+                continue;
+            }
+        }
+        if (s[i] == '\f') {
+            *m = NULL;
+            *mlen = 1;
+            return i;
+        }
+        if ((*m = pd_marker_here(s, i, len)) != NULL) {
+            *mlen = (*m)->len;
+            return i;
+        }
+        i++;
     }
-    *mlen = *m != NULL ? (*m)->len : 0;
-    return at;
+    *m = NULL;
+    *mlen = 0;
+    return len;
 }
 
 /*

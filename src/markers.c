@@ -28,15 +28,23 @@ const struct pd_marker_spelling pd_markers[] = {
     { NULL, 0, PD_MARK_NONE }
 };
 
-/* Nonzero when one of the 8 bytes of x is zero (the classic SWAR test). */
-#define HAS_ZERO(x) (((x) - 0x0101010101010101ULL) & ~(x) & \
-                     0x8080808080808080ULL)
+const struct pd_marker_spelling *
+pd_marker_here(const char *s, size_t i, size_t len)
+{
+    const struct pd_marker_spelling *m;
+
+    if (s[i] == '#' || s[i] == '$')
+        for (m = pd_markers; m->text != NULL; m++)
+            if (m->text[0] == s[i] && len - i >= m->len &&
+                memcmp(s + i, m->text, m->len) == 0)
+                return m;
+    return NULL;
+}
 
 size_t
 pd_marker_find(const char *s, size_t from, size_t len,
                const struct pd_marker_spelling **which)
 {
-    const struct pd_marker_spelling *m;
     size_t i = from;
 
     /* Every spelling starts with '#' or '$'.  Eight bytes at a time are
@@ -48,19 +56,13 @@ pd_marker_find(const char *s, size_t from, size_t len,
             uint64_t w;
 
             memcpy(&w, s + i, 8);
-            if (!HAS_ZERO(w ^ 0x2323232323232323ULL) &&
-                !HAS_ZERO(w ^ 0x2424242424242424ULL)) {
+            if (!PD_HAS_BYTE(w, '#') && !PD_HAS_BYTE(w, '$')) {
                 i += 8;
                 continue;
             }
         }
-        if (s[i] == '#' || s[i] == '$')
-            for (m = pd_markers; m->text != NULL; m++)
-                if (m->text[0] == s[i] && len - i >= m->len &&
-                    memcmp(s + i, m->text, m->len) == 0) {
-                    *which = m;
-                    return i;
-                }
+        if ((*which = pd_marker_here(s, i, len)) != NULL)
+            return i;
         i++;
     }
     *which = NULL;
