@@ -210,14 +210,16 @@ cli_read_input(const char *path, struct cli_input *in, size_t max)
         if (fd < 0)
             return cli_error(PD_ERR_NOINPUT, path, "cannot open: %s",
                              strerror(errno));
-        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (fstat(fd, &st) < 0)
+            memset(&st, 0, sizeof(st));     /* neither mapped nor refused */
+        if (S_ISDIR(st.st_mode)) {
             close(fd);
             return cli_error(PD_ERR_NOINPUT, path,
                              "cannot read: is a directory");
         }
         /* A regular file's size is known: refuse it before reading
          * (reading a 3 GB file up to a 1 GiB cap took 2 GB and 20 s). */
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        if (S_ISREG(st.st_mode) && st.st_size > 0 &&
             (uintmax_t)st.st_size > (uintmax_t)max) {
             close(fd);
             return cli_error(PD_ERR_DATA, path,
@@ -395,6 +397,9 @@ cli_output_open(struct cli_output *o, const char *name, int stream_stdout,
         return 0;
     }
     o->name = name;
+    if (strlen(name) >= sizeof(o->path))
+        return cli_error(PD_ERR_CANTCREAT, name,
+                         "cannot create: name too long");
     snprintf(o->path, sizeof(o->path), "%s", name);
     if (stat(name, &st) == 0) {
         if (S_ISDIR(st.st_mode))
