@@ -397,7 +397,8 @@ parse_products(struct cli *c, const char *s)
  * Read files[0..nfiles) into one document; apply -M and the teaser.
  * in[] (nfiles entries, zeroed) receives the inputs: the txt reader points
  * into them (borrow_input), so the caller frees them with inputs_free()
- * only after the document, also after a failure.  *src_fmt (may be NULL) receives the last format.
+ * only after the document, also after a failure.  *src_fmt (may be NULL)
+ * receives the format of the last file.
  */
 static int
 read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
