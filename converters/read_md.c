@@ -1232,28 +1232,6 @@ piece_closed(cmark_node *root, const char *s, size_t n, unsigned lines)
     return col >= 4;
 }
 
-/*
- * 1 when pd_decode_text() would only copy in[*skip..len) (*skip: 3 after
- * a UTF-8 BOM, which it drops, else 0): no encoding asked for, no UTF-16
- * BOM, no NUL, no CR, valid UTF-8.  The text is then read where it is,
- * without the copy (as big as the input, at the peak of memory).
- */
-static int
-decoded_as_is(const unsigned char *in, size_t len, const char *encoding,
-              size_t *skip)
-{
-    *skip = 0;
-    if (len == 0 || (encoding != NULL && *encoding != '\0'))
-        return 0;
-    if (len >= 2 && (in[0] == 0xFF || in[0] == 0xFE) &&
-        in[1] == (in[0] ^ 0x01))
-        return 0;
-    if (len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
-        *skip = 3;
-    return memchr(in, 0, len) == NULL && memchr(in, '\r', len) == NULL &&
-        pd_utf8_check((const char *)in + *skip, len - *skip) == len - *skip;
-}
-
 int
 pd_read_md(struct pd_doc *doc, const unsigned char *in, size_t len,
            const struct pd_opts *opts, struct pd_diag *d)
@@ -1270,14 +1248,14 @@ pd_read_md_chunked(struct pd_doc *doc, const unsigned char *in, size_t len,
     struct md_rd r;
     cmark_node *root;
     const char *src;
-    size_t src_len, bad, pos, end, want;
+    size_t src_len, bad, skip, pos, end, want;
     unsigned cut_line, lines;
     int ret = -1, split, flags;
 
     memset(&r, 0, sizeof(r));
-    if (decoded_as_is(in, len, opts->encoding, &bad)) {
-        src = (const char *)in + bad;
-        src_len = len - bad;
+    if (pd_decode_as_is(in, len, opts->encoding, &skip)) {
+        src = (const char *)in + skip;
+        src_len = len - skip;
     } else {
         if (pd_decode_text(in, len, opts->encoding, &text, d) < 0)
             goto out;

@@ -1598,42 +1598,20 @@ clean_controls(const char *s, size_t n, struct pd_buf *out, struct pd_diag *d)
     return any;
 }
 
-/*
- * 1 when pd_decode_text() would return the input unchanged but for a
- * UTF-8 BOM: no encoding forced, no UTF-16 BOM, valid UTF-8 without NUL
- * or CR.  Such input is read where it is instead of copied.
- */
-static int
-plain_utf8(const unsigned char *in, size_t len, const struct pd_opts *opts)
-{
-    if (len == 0 ||
-        (opts != NULL && opts->encoding != NULL && *opts->encoding != '\0'))
-        return 0;
-    if (len >= 2 && (in[0] == 0xFF || in[0] == 0xFE) &&
-        in[1] == (in[0] ^ 0x01))
-        return 0;
-    return memchr(in, '\0', len) == NULL && memchr(in, '\r', len) == NULL &&
-        pd_utf8_check((const char *)in, len) == len;
-}
-
 int
 pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
             const struct pd_opts *opts, struct pd_diag *d)
 {
     struct pd_buf text = {0}, clean = {0};
     const char *s;
-    size_t n, pos = 0;
+    size_t n, skip, pos = 0;
     unsigned line = 1;
     struct rd r;
 
-    if (plain_utf8(in, len, opts)) {
+    if (pd_decode_as_is(in, len, opts ? opts->encoding : NULL, &skip)) {
         /* Nothing to decode: read the input in place, without a copy. */
-        s = (const char *)in;
-        n = len;
-        if (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0) {
-            s += 3;
-            n -= 3;
-        }
+        s = (const char *)in + skip;
+        n = len - skip;
     } else {
         if (pd_decode_text(in, len, opts ? opts->encoding : NULL, &text,
                            d) < 0) {

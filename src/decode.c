@@ -160,3 +160,19 @@ check_nul:
     }
     return 0;
 }
+
+int
+pd_decode_as_is(const unsigned char *in, size_t len, const char *encoding,
+                size_t *skip)
+{
+    *skip = 0;
+    if (len == 0 || (encoding != NULL && *encoding != '\0'))
+        return 0;
+    if (len >= 2 && (in[0] == 0xFF || in[0] == 0xFE) &&
+        in[1] == (in[0] ^ 0x01))
+        return 0;               /* UTF-16 */
+    if (len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
+        *skip = 3;
+    return memchr(in, '\0', len) == NULL && memchr(in, '\r', len) == NULL &&
+        pd_utf8_check((const char *)in + *skip, len - *skip) == len - *skip;
+}

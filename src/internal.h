@@ -80,6 +80,15 @@ int pd_is_xml_char(uint32_t c);
 int pd_decode_text(const unsigned char *in, size_t len, const char *encoding,
                    struct pd_buf *out, struct pd_diag *d);
 
+/**
+ * 1 when pd_decode_text() would only copy in[*skip..len): no encoding
+ * asked for, no UTF-16 BOM, no NUL, no CR, valid UTF-8 (*skip: 3 after a
+ * UTF-8 BOM, which it drops, else 0).  A reader can then read the input
+ * where it is, without a copy as big as the input.
+ */
+int pd_decode_as_is(const unsigned char *in, size_t len, const char *encoding,
+                    size_t *skip);
+
 /** What a paid marker does. */
 enum pd_marker_kind {
     PD_MARK_NONE = 0,
