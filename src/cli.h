@@ -52,8 +52,6 @@ struct cli_sha256 {
 void cli_sha256_init(struct cli_sha256 *c);
 void cli_sha256_update(struct cli_sha256 *c, const void *data, size_t len);
 void cli_sha256_final(struct cli_sha256 *c, char hex[65]);
-/** The hash of len bytes at data, as 64 hex digits. */
-void cli_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /*
  * cli_io.c: reading inputs, publishing outputs, errors, signals.
@@ -132,7 +130,8 @@ void cli_output_abort(struct cli_output *o);
 int cli_publish(const char *name, struct pd_buf *out);
 
 /**
- * With on set, cli_publish() does not fsync: a new file is renamed into
+ * With on set, outputs are not fsynced (cli_output_close(), also for
+ * cli_publish()): a new file is renamed into
  * place at once (there is no old content to lose), and the caller must
  * sync the file system before it reports success; a file that would
  * replace an existing one stays a temporary file, listed in

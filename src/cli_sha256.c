@@ -128,13 +128,3 @@ cli_sha256_final(struct cli_sha256 *c, char hex[65])
     }
     hex[64] = '\0';
 }
-
-void
-cli_sha256_hex(const void *data, size_t len, char hex[65])
-{
-    struct cli_sha256 c;
-
-    cli_sha256_init(&c);
-    cli_sha256_update(&c, data, len);
-    cli_sha256_final(&c, hex);
-}
