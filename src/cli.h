@@ -131,9 +131,9 @@ int cli_publish(const char *name, struct pd_buf *out);
 
 /**
  * With on set, outputs are not fsynced (cli_output_close(), also for
- * cli_publish()): a new file is renamed into
- * place at once (there is no old content to lose), and the caller must
- * sync the file system before it reports success; a file that would
+ * cli_publish()): a new file is renamed into place at once (there is no
+ * old content to lose), and the caller must sync the file system before
+ * it reports success; a file that would
  * replace an existing one stays a temporary file, listed in
  * cli_pending_renames(), for the caller to rename after that sync, so the
  * old content is never replaced by data not yet on disk.
