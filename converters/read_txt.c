@@ -347,35 +347,10 @@ static size_t
 find_marker(const char *s, size_t len, size_t from,
             const struct pd_marker_spelling **m, size_t *mlen)
 {
-    size_t i = from;
+    size_t at = pd_marker_find_stop(s, from, len, '\f', m);
 
-    /* One pass: eight bytes at a time while they hold no '#', '$' or
-     * form feed. */
-    while (i < len) {
-        if (len - i >= 8) {
-            uint64_t w;
-
-            memcpy(&w, s + i, 8);
-            if (!PD_HAS_BYTE(w, '#') && !PD_HAS_BYTE(w, '$') &&
-                !PD_HAS_BYTE(w, '\f')) {
-                i += 8;
-                continue;
-            }
-        }
-        if (s[i] == '\f') {
-            *m = NULL;
-            *mlen = 1;
-            return i;
-        }
-        if ((*m = pd_marker_here(s, i, len)) != NULL) {
-            *mlen = (*m)->len;
-            return i;
-        }
-        i++;
-    }
-    *m = NULL;
-    *mlen = 0;
-    return len;
+    *mlen = *m != NULL ? (*m)->len : at < len ? 1 : 0;
+    return at;
 }
 
 /*

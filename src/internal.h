@@ -110,25 +110,17 @@ struct pd_marker_spelling {
 /** Every spelling, ended by a row whose text is NULL. */
 extern const struct pd_marker_spelling pd_markers[];
 
-/** Nonzero when one of the 8 bytes of w is c (SWAR: a zero byte of
- *  w ^ c * 0x0101...). */
-#define PD_HAS_BYTE(w, c)                                                  \
-    ((((w) ^ (0x0101010101010101ULL * (unsigned char)(c))) -               \
-      0x0101010101010101ULL) &                                             \
-     ~((w) ^ (0x0101010101010101ULL * (unsigned char)(c))) &               \
-     0x8080808080808080ULL)
-
-/** The spelling of the marker that starts at s[i] (len bytes in s), or
- *  NULL. */
-const struct pd_marker_spelling *pd_marker_here(const char *s, size_t i,
-                                                size_t len);
-
 /**
  * The first marker in s[from..len): returns its offset and stores its
  * spelling in *which, or returns len and stores NULL.
  */
 size_t pd_marker_find(const char *s, size_t from, size_t len,
                       const struct pd_marker_spelling **which);
+
+/** pd_marker_find() that also stops at the byte stop (-1: none), with
+ *  *which NULL when that is what it found. */
+size_t pd_marker_find_stop(const char *s, size_t from, size_t len, int stop,
+                           const struct pd_marker_spelling **which);
 
 /** The length of the marker spelled at s[0..len), or 0 when none is. */
 size_t pd_marker_at(const char *s, size_t len);

@@ -28,8 +28,17 @@ const struct pd_marker_spelling pd_markers[] = {
     { NULL, 0, PD_MARK_NONE }
 };
 
-const struct pd_marker_spelling *
-pd_marker_here(const char *s, size_t i, size_t len)
+/* Nonzero when one of the 8 bytes of w is c (SWAR: a zero byte of
+ * w ^ c * 0x0101...). */
+#define HAS_BYTE(w, c)                                                     \
+    ((((w) ^ (0x0101010101010101ULL * (unsigned char)(c))) -               \
+      0x0101010101010101ULL) &                                             \
+     ~((w) ^ (0x0101010101010101ULL * (unsigned char)(c))) &               \
+     0x8080808080808080ULL)
+
+/* The spelling of the marker that starts at s[i], or NULL. */
+static const struct pd_marker_spelling *
+marker_here(const char *s, size_t i, size_t len)
 {
     const struct pd_marker_spelling *m;
 
@@ -42,31 +51,45 @@ pd_marker_here(const char *s, size_t i, size_t len)
 }
 
 size_t
-pd_marker_find(const char *s, size_t from, size_t len,
-               const struct pd_marker_spelling **which)
+pd_marker_find_stop(const char *s, size_t from, size_t len, int stop,
+                    const struct pd_marker_spelling **which)
 {
+    /* With no stop byte, '#' stands in for it in the test below. */
+    unsigned char c = stop < 0 ? '#' : (unsigned char)stop;
     size_t i = from;
 
     /* Every spelling starts with '#' or '$'.  Eight bytes at a time are
-     * skipped while they hold neither; one pass, whatever the text (a
-     * search per character, e.g. memchr, would rescan text without a '$'
-     * on every call). */
+     * skipped while they hold neither (nor the stop byte); one pass,
+     * whatever the text (a search per character, e.g. memchr, would
+     * rescan text without a '$' on every call). */
     while (i < len) {
         if (len - i >= 8) {
             uint64_t w;
 
             memcpy(&w, s + i, 8);
-            if (!PD_HAS_BYTE(w, '#') && !PD_HAS_BYTE(w, '$')) {
+            if (!HAS_BYTE(w, '#') && !HAS_BYTE(w, '$') &&
+                !HAS_BYTE(w, c)) {
                 i += 8;
                 continue;
             }
         }
-        if ((*which = pd_marker_here(s, i, len)) != NULL)
+        if (stop >= 0 && (unsigned char)s[i] == c) {
+            *which = NULL;
+            return i;
+        }
+        if ((*which = marker_here(s, i, len)) != NULL)
             return i;
         i++;
     }
     *which = NULL;
     return len;
+}
+
+size_t
+pd_marker_find(const char *s, size_t from, size_t len,
+               const struct pd_marker_spelling **which)
+{
+    return pd_marker_find_stop(s, from, len, -1, which);
 }
 
 void
