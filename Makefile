@@ -15,6 +15,11 @@ WARN     = -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
 OPT     ?= -O2 -g
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The program links only what text, Markdown, HTML output and JSON need;
+# the converters that need libxml2 and libzip are the module
+# paidoc-xml.so, which it opens on first use (src/cli_xml.c).
+PROG_LIBS  := $(shell pkg-config --libs libcmark jansson 2>/dev/null)
+MOD_LIBS   := $(shell pkg-config --libs libzip libxml-2.0 2>/dev/null)
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Iinclude -Isrc
 ALL_CFLAGS = $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS)
 SAN      = -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -24,6 +29,15 @@ SRCS     = $(wildcard src/*.c) $(wildcard converters/*.c)
 OBJS     = $(SRCS:%.c=build/obj/%.o) build/obj/gen/resources.o
 ASAN_OBJS = $(SRCS:%.c=build/asan/obj/%.o) build/asan/obj/gen/resources.o
 HDRS     = include/paidoc.h src/internal.h $(wildcard converters/*.h)
+MOD_SRCS = converters/read_docx.c converters/docx_read_pkg.c \
+           converters/read_html.c converters/write_docx.c src/xmlmod.c
+PROG_OBJS = $(filter-out $(MOD_SRCS:%.c=build/obj/%.o),$(OBJS))
+MOD_OBJS  = $(MOD_SRCS:%.c=build/pic/obj/%.o)
+ASAN_PROG_OBJS = $(filter-out $(MOD_SRCS:%.c=build/asan/obj/%.o),$(ASAN_OBJS))
+ASAN_MOD_OBJS  = $(MOD_SRCS:%.c=build/asan/pic/obj/%.o)
+# The module's symbols that the program provides: the pd_ functions.
+PROG_EXPORT = -Wl,--export-dynamic-symbol='pd_*'
+MOD_LINK    = -shared -Wl,--version-script,src/xmlmod.map
 RESOURCES = $(shell find styles -type f ! -name '*~' ! -path 'styles/fontconfig/*' 2>/dev/null | LC_ALL=C sort)
 
 # Debian packages the build and the tests need, as "check:package" pairs:
@@ -40,7 +54,7 @@ TEST_DEPS  = cmd:xmllint:libxml2-utils cmd:cmark:cmark \
 .PHONY: all demo check test asan deps test-deps clean check-interop
 .SUFFIXES:
 
-all: build/paidoc
+all: build/paidoc build/paidoc-xml.so
 
 # Install what is missing (apt-get; sudo when not root), then re-run make
 # so that pkg-config sees the new packages.
@@ -50,15 +64,26 @@ deps:
 test-deps:
 	@sh tools/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
 
-build/paidoc: $(OBJS)
-	$(CC) $(ALL_CFLAGS) -o $@ $(OBJS) $(PKG_LIBS) $(LDFLAGS)
+# Whoever builds the program gets the module next to it.
+build/paidoc: $(PROG_OBJS) | build/paidoc-xml.so
+	$(CC) $(ALL_CFLAGS) $(PROG_EXPORT) -o $@ $(PROG_OBJS) $(PROG_LIBS) $(LDFLAGS)
+
+build/paidoc-xml.so: $(MOD_OBJS) src/xmlmod.map
+	$(CC) $(ALL_CFLAGS) $(MOD_LINK) -o $@ $(MOD_OBJS) $(MOD_LIBS) $(LDFLAGS)
 
 build/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-build/asan/paidoc: $(ASAN_OBJS)
-	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $(ASAN_OBJS) $(PKG_LIBS) $(LDFLAGS)
+build/asan/paidoc: $(ASAN_PROG_OBJS) | build/asan/paidoc-xml.so
+	$(CC) $(ALL_CFLAGS) $(SAN) $(PROG_EXPORT) -o $@ $(ASAN_PROG_OBJS) $(PROG_LIBS) $(LDFLAGS)
+
+build/asan/paidoc-xml.so: $(ASAN_MOD_OBJS) src/xmlmod.map
+	$(CC) $(ALL_CFLAGS) $(SAN) $(MOD_LINK) -o $@ $(ASAN_MOD_OBJS) $(MOD_LIBS) $(LDFLAGS)
+
+build/asan/pic/obj/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -fPIC -c -o $@ $<
 
 build/asan/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
@@ -82,9 +107,10 @@ build/gen/resources.c: build/embed $(RESOURCES)
 
 asan: build/asan/paidoc
 
-# The library is everything but the program: src/main.c and src/cli_*.c.
-LIB_OBJS = $(filter-out build/obj/src/main.o build/obj/src/cli_%.o,$(OBJS))
-ASAN_LIB_OBJS = $(filter-out build/asan/obj/src/main.o build/asan/obj/src/cli_%.o,$(ASAN_OBJS))
+# The library is everything but the program (src/main.c, src/cli_*.c)
+# and the module's entry (src/xmlmod.c).
+LIB_OBJS = $(filter-out build/obj/src/main.o build/obj/src/cli_%.o build/obj/src/xmlmod.o,$(OBJS))
+ASAN_LIB_OBJS = $(filter-out build/asan/obj/src/main.o build/asan/obj/src/cli_%.o build/asan/obj/src/xmlmod.o,$(ASAN_OBJS))
 
 build/libpaidoc.a: $(LIB_OBJS)
 	rm -f $@

@@ -23,7 +23,7 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
 FUZZ_CFLAGS  = $(WARN) -O1 -g $(FUZZ_SAN) $(CPPFLAGS) $(PKG_CFLAGS)
 FUZZ_NAMES   = txt md html docx json pipeline
 FUZZ_BINS    = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
-FUZZ_LIB_OBJS = $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
+FUZZ_LIB_OBJS = $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out src/main.c src/cli_xml.c src/xmlmod.c,$(SRCS))) \
                 build/fuzz/obj/gen/resources.o
 FUZZ_SECONDS ?= 60
 FUZZ_SLICE   ?= 10

@@ -15,6 +15,8 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+# The program's module paidoc-xml.so (src/cli_xml.c).
+PKGLIBDIR  ?= $(LIBDIR)/paidoc
 BASHCOMPDIR  ?= $(PREFIX)/share/bash-completion/completions
 ZSHCOMPDIR   ?= $(PREFIX)/share/zsh/site-functions
 INSTALL    ?= install
@@ -74,23 +76,31 @@ build/paidoc.pc: paidoc.pc.in include/paidoc.h mk/install.mk
 
 # The .pc names PREFIX, so it is remade whenever PREFIX or LIBDIR differ
 # from the last build.
-PC_STAMP = build/.pc-$(subst /,_,$(PREFIX)$(LIBDIR)$(INCLUDEDIR))
+PC_STAMP = build/.pc-$(subst /,_,$(PREFIX)$(LIBDIR)$(INCLUDEDIR)$(PKGLIBDIR))
 $(PC_STAMP):
 	@mkdir -p build
 	@rm -f build/.pc-*; touch $@
 build/paidoc.pc: $(PC_STAMP)
 
-INSTALLED = $(BINDIR)/paidoc \
+# The program looks for its module in PKGLIBDIR too (after its own
+# directory and ../lib/paidoc from it).
+build/obj/src/cli_xml.o build/asan/obj/src/cli_xml.o: $(PC_STAMP)
+build/obj/src/cli_xml.o build/asan/obj/src/cli_xml.o: \
+    CPPFLAGS += -DPD_PKGLIBDIR='"$(PKGLIBDIR)"'
+
+INSTALLED = $(BINDIR)/paidoc $(PKGLIBDIR)/paidoc-xml.so \
             $(LIBDIR)/libpaidoc.a $(LIBDIR)/$(notdir $(SHLIB)) \
             $(LIBDIR)/$(SONAME) $(LIBDIR)/libpaidoc.so \
             $(INCLUDEDIR)/paidoc.h $(PKGCONFIGDIR)/paidoc.pc \
             $(MANDIR)/man1/paidoc.1 $(BASHCOMPDIR)/paidoc $(ZSHCOMPDIR)/_paidoc
 
-install: build/paidoc build/libpaidoc.a build/libpaidoc.so build/paidoc.pc
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) \
+install: build/paidoc build/paidoc-xml.so build/libpaidoc.a build/libpaidoc.so \
+         build/paidoc.pc
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGLIBDIR) \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	$(INSTALL) -m 755 build/paidoc $(DESTDIR)$(BINDIR)/paidoc
+	$(INSTALL) -m 644 build/paidoc-xml.so $(DESTDIR)$(PKGLIBDIR)/paidoc-xml.so
 	$(INSTALL) -m 644 build/libpaidoc.a $(DESTDIR)$(LIBDIR)/libpaidoc.a
 	$(INSTALL) -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
 	ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
@@ -102,9 +112,10 @@ install: build/paidoc build/libpaidoc.a build/libpaidoc.so build/paidoc.pc
 	$(INSTALL) -m 644 completion/_paidoc $(DESTDIR)$(ZSHCOMPDIR)/_paidoc
 
 # Removes the files install wrote, and nothing else (directories stay:
-# they may hold other packages' files).
+# they may hold other packages' files; PKGLIBDIR is paidoc's own).
 uninstall:
 	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	rmdir $(DESTDIR)$(PKGLIBDIR) 2>/dev/null || true
 
 # README's gallery: docs/gallery/*.png, made from examples/ (commit them).
 GALLERY_DEPS = cmd:soffice:libreoffice-writer-nogui cmd:pdftoppm:poppler-utils \

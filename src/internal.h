@@ -204,4 +204,19 @@ int pd_read_md_chunked(struct pd_doc *doc, const unsigned char *in,
                        size_t len, const struct pd_opts *opts,
                        struct pd_diag *d, size_t chunk_bytes);
 
+/**
+ * The converters that need libxml2 and libzip, as the paidoc program
+ * loads them: the module paidoc-xml.so defines pd_xml_module
+ * (src/xmlmod.c) and the program's src/cli_xml.c opens it on first use.
+ * version is the PD_VERSION the module was built with; the program
+ * refuses a module of another version.
+ */
+struct pd_xml_module {
+    const char *version;
+    pd_reader_fn read_docx;
+    pd_writer_fn write_docx;
+    pd_reader_fn read_html;
+};
+extern const struct pd_xml_module pd_xml_module;
+
 #endif /* PD_INTERNAL_H */

@@ -36,7 +36,7 @@ major=${version%%.*}
 # The soname's number: the major, or major.minor before 1.0.
 [ "$major" = 0 ] && { minor=${version#0.}; major=0.${minor%%.*}; }
 lib=$stage/usr/lib
-for f in bin/paidoc lib/libpaidoc.a "lib/libpaidoc.so.$version" \
+for f in bin/paidoc lib/paidoc/paidoc-xml.so lib/libpaidoc.a "lib/libpaidoc.so.$version" \
          "lib/libpaidoc.so.$major" lib/libpaidoc.so include/paidoc.h \
          lib/pkgconfig/paidoc.pc share/man/man1/paidoc.1 \
          share/bash-completion/completions/paidoc \
@@ -67,6 +67,35 @@ fi
 got=$("$stage/usr/bin/paidoc" --version 2>&1)
 [ "$got" = "paidoc $version" ] && pass installed-program ||
     fail installed-program "--version said: $got"
+
+# The program finds its module (lib/paidoc/paidoc-xml.so) from where it
+# is, not only where make install meant it to be: the stage is not /usr.
+# It links neither libxml2 nor libzip itself.
+printf '一、标题\n正文。\n' >"$T/mod.txt"
+if "$stage/usr/bin/paidoc" -o "$T/mod.docx" "$T/mod.txt" 2>"$T/mod.err" &&
+   got=$("$stage/usr/bin/paidoc" -f docx -t txt "$T/mod.docx" 2>>"$T/mod.err") &&
+   [ "$got" = "$(printf '一、标题\n正文。')" ]; then
+    pass installed-module-docx
+else
+    fail installed-module-docx "$(head -c 300 "$T/mod.err") got: $got"
+fi
+readelf -d "$stage/usr/bin/paidoc" | grep -Eq 'NEEDED.*(libxml2|libzip)' &&
+    fail program-needs "linked to libxml2 or libzip" || pass program-needs
+# Without its module, the program still converts text to HTML, and
+# refuses DOCX with one line and exit 70, leaving no output.
+mkdir "$T/alone"
+cp "$stage/usr/bin/paidoc" "$T/alone/paidoc"
+"$T/alone/paidoc" -o "$T/alone/a.html" "$T/mod.txt" 2>"$T/alone.err" &&
+    grep -q '<h2 id="一-标题">一、标题</h2>' "$T/alone/a.html" && pass module-not-needed-for-html ||
+    fail module-not-needed-for-html "$(head -c 300 "$T/alone.err")"
+"$T/alone/paidoc" -o "$T/alone/a.docx" "$T/mod.txt" 2>"$T/alone.err"
+rc=$?
+if [ "$rc" = 70 ] && [ "$(wc -l <"$T/alone.err")" = 1 ] &&
+   grep -q 'paidoc-xml.so' "$T/alone.err" && [ ! -e "$T/alone/a.docx" ]; then
+    pass module-missing
+else
+    fail module-missing "exit $rc: $(head -c 300 "$T/alone.err")"
+fi
 
 # pkg-config sees the staged paidoc.pc.
 export PKG_CONFIG_PATH="$lib/pkgconfig" PKG_CONFIG_SYSROOT_DIR="$stage"
