@@ -1581,9 +1581,11 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     const char *s;
     size_t n, skip, pos = 0;
     unsigned line = 1;
+    int ctl = 1;
     struct rd r;
 
-    if (pd_decode_as_is(in, len, opts ? opts->encoding : NULL, &skip)) {
+    if (pd_decode_as_is(in, len, opts ? opts->encoding : NULL, &skip,
+                        &ctl)) {
         /* Nothing to decode: read the input in place, without a copy. */
         s = (const char *)in + skip;
         n = len - skip;
@@ -1596,7 +1598,8 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
         s = text.data ? text.data : "";
         n = text.len;
     }
-    if (clean_controls(s, n, &clean, d)) {
+    /* The check above saw whether there are controls to clean. */
+    if (ctl && clean_controls(s, n, &clean, d)) {
         pd_buf_free(&text);
         text = clean;
         s = text.data;

@@ -171,6 +171,53 @@ pd_utf8_check(const char *str, size_t len)
     return len;
 }
 
+/* Nonzero when a byte of w is below n (n <= 128; exact when no byte of
+ * w has its top bit set). */
+#define HAS_LESS(w, n)                                                     \
+    (((w) - UINT64_C(0x0101010101010101) * (n)) & ~(w) &                   \
+     UINT64_C(0x8080808080808080))
+
+size_t
+pd_utf8_check_text(const char *str, size_t len, int *ctl)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, n;
+
+    *ctl = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+
+        if (c >= 0x80) {
+            n = valid_seq(s + i, len - i);
+            if (n == 0)
+                return i;
+            i += n;
+            continue;
+        }
+        if (c < 0x20) {
+            if (c == '\0' || c == '\r')
+                return i;
+            if (c != '\t' && c != '\n' && c != '\f')
+                *ctl = 1;
+            i++;
+            continue;
+        }
+        /* Printable ASCII: eight bytes at a time while they all are. */
+        i++;
+        while (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if ((w & UINT64_C(0x8080808080808080)) || HAS_LESS(w, 0x20))
+                break;
+            i += 8;
+        }
+        while (i < len && s[i] >= 0x20 && s[i] < 0x80)
+            i++;
+    }
+    return len;
+}
+
 int
 pd_is_han(uint32_t c)
 {
