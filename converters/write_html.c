@@ -55,11 +55,14 @@ struct html {
     const struct pd_node *rest;   /* then: the one section marked */
 };
 
-/* Bytes below 0x80 that need more than a copy: 1 escape, 2 replace. */
+/*
+ * Bytes below 0x80 that need more than a copy: 1 escape, 2 replace, 3 may
+ * start a paid marker (see put_text()).
+ */
 static const unsigned char special[128] = {
     2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2, 2, 2,
     2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 1, 3, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -107,10 +110,11 @@ good_seq(const unsigned char *s, size_t n)
 
 /*
  * Append s escaped for text and attribute values: runs of plain bytes are
- * copied in one go, & < > " become entities, bad characters U+FFFD.
+ * copied in one go, & < > " become entities, bad characters U+FFFD.  With
+ * markers, a paid marker spelled in s is broken up (see put_text()).
  */
 static void
-put_esc(struct pd_buf *out, const char *str, size_t len)
+esc(struct pd_buf *out, const char *str, size_t len, int markers)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0, run, k;
@@ -148,6 +152,12 @@ put_esc(struct pd_buf *out, const char *str, size_t len)
         case '"':
             pd_buf_put(out, "&quot;", 6);
             break;
+        case '#':
+        case '$':
+            pd_buf_putc(out, s[i]);
+            if (markers && pd_marker_at(str + i, len - i) > 0)
+                pd_buf_put(out, "<!---->", 7);
+            break;
         default:
             /* Skip a whole disallowed character, one byte of garbage. */
             k = 1;
@@ -166,25 +176,24 @@ put_esc(struct pd_buf *out, const char *str, size_t len)
     }
 }
 
+static void
+put_esc(struct pd_buf *out, const char *s, size_t len)
+{
+    esc(out, s, len, 0);
+}
+
 /*
  * Text content.  Text that spells a paid marker (##paidbegin## ...) gets
  * an empty comment after its first character, `#<!---->#paidbegin##`: it
  * looks the same in a browser, but neither the html reader (which takes
  * markers from one text node at a time) nor a CMS that replaces markers
- * in the HTML source reads it as a marker.
+ * in the HTML source reads it as a marker.  The escaping pass looks for
+ * the markers too, at each '#' and '$' it meets: no second pass.
  */
 static void
 put_text(struct html *h, const char *s, size_t len)
 {
-    const struct pd_marker_spelling *k;
-    size_t from = 0, at;
-
-    while ((at = pd_marker_find(s, from, len, &k)) < len) {
-        put_esc(h->out, s + from, at + 1 - from);
-        pd_buf_puts(h->out, "<!---->");
-        from = at + 1;
-    }
-    put_esc(h->out, s + from, len - from);
+    esc(h->out, s, len, 1);
 }
 
 /*
