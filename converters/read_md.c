@@ -1253,7 +1253,7 @@ pd_read_md_chunked(struct pd_doc *doc, const unsigned char *in, size_t len,
     int ret = -1, split, flags;
 
     memset(&r, 0, sizeof(r));
-    if (pd_decode_as_is(in, len, opts->encoding, &skip)) {
+    if (pd_decode_as_is(in, len, opts->encoding, &skip, NULL)) {
         src = (const char *)in + skip;
         src_len = len - skip;
     } else {

@@ -256,34 +256,57 @@ line_terminated(const char *s, size_t len)
         c == ':';
 }
 
+/* Nonzero when one of the 8 bytes of w is c (a zero byte of w ^ c...c). */
+#define HAS_BYTE(w, c)                                                     \
+    ((((w) ^ (UINT64_C(0x0101010101010101) * (unsigned char)(c))) -       \
+      UINT64_C(0x0101010101010101)) &                                      \
+     ~((w) ^ (UINT64_C(0x0101010101010101) * (unsigned char)(c))) &       \
+     UINT64_C(0x8080808080808080))
+
+/* Sum of the bytes of x, each at most 31 (the sum then fits a byte). */
+#define BYTE_SUM(x) ((uint64_t)((x) * UINT64_C(0x0101010101010101)) >> 56)
+
 /*
  * Display columns of s: ASCII and two-byte characters one, three- and
  * four-byte characters (CJK) two.  Counts CJK-wide and Latin characters
  * into *wide and *narrow when not NULL.
+ *
+ * The text is valid UTF-8 here and s holds whole characters, so each
+ * character can be counted at its lead byte alone: ASCII one column,
+ * C0..DF one, E0..F4 two, continuation bytes nothing.  That needs no
+ * character boundaries, so eight bytes are classified at a time.
  */
 static unsigned
 columns(const char *s, size_t len, size_t *wide, size_t *narrow)
 {
-    size_t i, w = 0, nw = 0, nn = 0;
+    const uint64_t hi = UINT64_C(0x8080808080808080);
+    size_t i = 0, w = 0, nw = 0, nn = 0;
 
-    /* The text is valid UTF-8 here: a lead byte's continuation bytes
-     * (which count nothing) are stepped over with it. */
-    for (i = 0; i < len;) {
+    for (; len - i >= 8; i += 8) {
+        uint64_t x, ascii, lead, three, graph;
+
+        memcpy(&x, s + i, 8);
+        ascii = ~x & hi;                    /* 00..7F */
+        lead = x & (x << 1) & hi;           /* C0..FF */
+        three = lead & (x << 2);            /* E0..FF */
+        /* ASCII above ' ': adding 5F to 21..7F sets the top bit. */
+        graph = ((x & ~hi) + UINT64_C(0x5F5F5F5F5F5F5F5F)) & ascii;
+        w += BYTE_SUM((ascii >> 7) + (lead >> 7) + (three >> 7));
+        nw += BYTE_SUM(three >> 7);
+        nn += BYTE_SUM(graph >> 7);
+    }
+    for (; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
 
         if (c < 0x80) {
             w++;
             if (c > ' ')
                 nn++;
-            i++;
         } else if (c >= 0xE0) {
             w += 2;
             nw++;
-            i += c >= 0xF0 ? 4 : 3;
-        } else {
+        } else
             w += c >= 0xC0;
-            i += c >= 0xC0 ? 2 : 1;
-        }
     }
     if (wide != NULL)
         *wide += nw;
@@ -971,8 +994,21 @@ emit_inlines(struct rd *r, const char *s, size_t len, size_t strong)
     }
     run = i = 0;
     while (i < len) {
-        char c = s[i];
+        char c;
 
+        /* Only 'h' (of http) and '@' start a link: skip eight bytes at a
+         * time while they hold neither. */
+        while (len - i >= 8) {
+            uint64_t w;
+
+            memcpy(&w, s + i, 8);
+            if (HAS_BYTE(w, 'h') || HAS_BYTE(w, '@'))
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
+        c = s[i];
         if (c == 'h' && (i == 0 || !is_alnum((unsigned char)s[i - 1]))) {
             size_t host = 0;
 
@@ -1581,9 +1617,11 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     const char *s;
     size_t n, skip, pos = 0;
     unsigned line = 1;
+    int ctl = 1;
     struct rd r;
 
-    if (pd_decode_as_is(in, len, opts ? opts->encoding : NULL, &skip)) {
+    if (pd_decode_as_is(in, len, opts ? opts->encoding : NULL, &skip,
+                        &ctl)) {
         /* Nothing to decode: read the input in place, without a copy. */
         s = (const char *)in + skip;
         n = len - skip;
@@ -1596,7 +1634,8 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
         s = text.data ? text.data : "";
         n = text.len;
     }
-    if (clean_controls(s, n, &clean, d)) {
+    /* The check above saw whether there are controls to clean. */
+    if (ctl && clean_controls(s, n, &clean, d)) {
         pd_buf_free(&text);
         text = clean;
         s = text.data;

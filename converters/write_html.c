@@ -22,16 +22,23 @@
 /* One used id: offset and length in the pool, next suffix to try. */
 struct id_ent {
     size_t off;
-    size_t len;
-    unsigned next;      /* 0: slot empty; else next "-N" to try */
-    uint32_t hash;
+    uint32_t len;
+    unsigned next;      /* next "-N" to try */
 };
 
-/* A set of the ids used so far, open addressing, keys in one pool. */
+/*
+ * A set of the ids used so far: the entries in the order added, keys in
+ * one pool, and an open-addressing index whose slots hold a key's hash
+ * beside its entry number.  Eight bytes a slot instead of a whole entry
+ * keeps the memory the index touches small: with tens of thousands of
+ * headings, clearing and faulting in a table of full entries (and of each
+ * table it outgrew) cost more than the rest of the ids put together.
+ */
 struct id_set {
-    struct id_ent *tab;
+    uint64_t *slot;     /* 0: empty; else hash << 32 | (entry number + 1) */
     size_t cap;         /* power of two */
-    size_t n;
+    struct id_ent *ent;
+    size_t n, ent_cap;
     struct pd_buf pool;
 };
 
@@ -48,11 +55,14 @@ struct html {
     const struct pd_node *rest;   /* then: the one section marked */
 };
 
-/* Bytes below 0x80 that need more than a copy: 1 escape, 2 replace. */
+/*
+ * Bytes below 0x80 that need more than a copy: 1 escape, 2 replace, 3 may
+ * start a paid marker (see put_text()).
+ */
 static const unsigned char special[128] = {
     2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 0, 2, 2, 2, 2, 2,
     2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 1, 3, 3, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
@@ -100,10 +110,11 @@ good_seq(const unsigned char *s, size_t n)
 
 /*
  * Append s escaped for text and attribute values: runs of plain bytes are
- * copied in one go, & < > " become entities, bad characters U+FFFD.
+ * copied in one go, & < > " become entities, bad characters U+FFFD.  With
+ * markers, a paid marker spelled in s is broken up (see put_text()).
  */
 static void
-put_esc(struct pd_buf *out, const char *str, size_t len)
+esc(struct pd_buf *out, const char *str, size_t len, int markers)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0, run, k;
@@ -141,6 +152,12 @@ put_esc(struct pd_buf *out, const char *str, size_t len)
         case '"':
             pd_buf_put(out, "&quot;", 6);
             break;
+        case '#':
+        case '$':
+            pd_buf_putc(out, s[i]);
+            if (markers && pd_marker_at(str + i, len - i) > 0)
+                pd_buf_put(out, "<!---->", 7);
+            break;
         default:
             /* Skip a whole disallowed character, one byte of garbage. */
             k = 1;
@@ -159,25 +176,24 @@ put_esc(struct pd_buf *out, const char *str, size_t len)
     }
 }
 
+static void
+put_esc(struct pd_buf *out, const char *s, size_t len)
+{
+    esc(out, s, len, 0);
+}
+
 /*
  * Text content.  Text that spells a paid marker (##paidbegin## ...) gets
  * an empty comment after its first character, `#<!---->#paidbegin##`: it
  * looks the same in a browser, but neither the html reader (which takes
  * markers from one text node at a time) nor a CMS that replaces markers
- * in the HTML source reads it as a marker.
+ * in the HTML source reads it as a marker.  The escaping pass looks for
+ * the markers too, at each '#' and '$' it meets: no second pass.
  */
 static void
 put_text(struct html *h, const char *s, size_t len)
 {
-    const struct pd_marker_spelling *k;
-    size_t from = 0, at;
-
-    while ((at = pd_marker_find(s, from, len, &k)) < len) {
-        put_esc(h->out, s + from, at + 1 - from);
-        pd_buf_puts(h->out, "<!---->");
-        from = at + 1;
-    }
-    put_esc(h->out, s + from, len - from);
+    esc(h->out, s, len, 1);
 }
 
 /*
@@ -257,54 +273,76 @@ hash_bytes(const char *s, size_t n)
     return h;
 }
 
-/* The entry for key, or the empty slot where it would go. */
-static struct id_ent *
-id_find(struct id_set *set, const char *s, size_t n, uint32_t hv)
+/* The slot of key, or the empty slot where it would go. */
+static uint64_t *
+id_find(const struct id_set *set, const char *s, size_t n, uint32_t hv)
 {
     size_t i = hv & (set->cap - 1);
 
     for (;;) {
-        struct id_ent *e = &set->tab[i];
+        uint64_t *sl = &set->slot[i];
+        const struct id_ent *e;
 
-        if (e->next == 0)
-            return e;
-        if (e->hash == hv && e->len == n &&
+        if (*sl == 0)
+            return sl;
+        e = &set->ent[(uint32_t)*sl - 1];
+        if ((uint32_t)(*sl >> 32) == hv && e->len == n &&
             memcmp(set->pool.data + e->off, s, n) == 0)
-            return e;
+            return sl;
         i = (i + 1) & (set->cap - 1);
     }
 }
 
-/* Add key to the set (it is not there); grows the table at 1/2 load. */
-static struct id_ent *
+/*
+ * Add key to the set (it is not there) and return its entry number;
+ * grows the index at 1/2 load.
+ */
+static size_t
 id_add(struct id_set *set, const char *s, size_t n, uint32_t hv)
 {
+    uint64_t *sl;
     struct id_ent *e;
 
+    if (set->n >= UINT32_MAX - 1) {
+        fputs("paidoc: out of memory\n", stderr);
+        abort();
+    }
     if ((set->n + 1) * 2 > set->cap) {
-        struct id_ent *old = set->tab;
+        uint64_t *old = set->slot;
         size_t oldcap = set->cap, i;
 
         set->cap = oldcap ? oldcap * 2 : 64;
-        set->tab = pd_xmalloc(set->cap * sizeof(*set->tab));
-        memset(set->tab, 0, set->cap * sizeof(*set->tab));
+        /* calloc: fresh pages from the system need no clearing. */
+        set->slot = calloc(set->cap, sizeof(*set->slot));
+        if (set->slot == NULL) {
+            fputs("paidoc: out of memory\n", stderr);
+            abort();
+        }
         for (i = 0; i < oldcap; i++) {
-            if (old[i].next == 0)
+            size_t j;
+
+            if (old[i] == 0)
                 continue;
-            e = id_find(set, set->pool.data + old[i].off, old[i].len,
-                        old[i].hash);
-            *e = old[i];
+            /* Keys are unique: the first empty slot from the hash. */
+            j = (uint32_t)(old[i] >> 32) & (set->cap - 1);
+            while (set->slot[j] != 0)
+                j = (j + 1) & (set->cap - 1);
+            set->slot[j] = old[i];
         }
         free(old);
     }
-    e = id_find(set, s, n, hv);
+    if (set->n == set->ent_cap) {
+        set->ent_cap = set->ent_cap ? set->ent_cap * 2 : 64;
+        set->ent = pd_xrealloc(set->ent, set->ent_cap * sizeof(*set->ent));
+    }
+    sl = id_find(set, s, n, hv);
+    e = &set->ent[set->n];
     e->off = set->pool.len;
-    e->len = n;
-    e->hash = hv;
+    e->len = (uint32_t)n;
     e->next = 1;
+    *sl = (uint64_t)hv << 32 | (uint64_t)(set->n + 1);
     pd_buf_put(&set->pool, s, n);
-    set->n++;
-    return e;
+    return set->n++;
 }
 
 /*
@@ -318,26 +356,26 @@ unique_id(struct html *h)
 {
     struct id_set *set = &h->ids;
     uint32_t hv = hash_bytes(h->id.data, h->id.len);
-    struct id_ent *base;
-    size_t blen = h->id.len;
+    uint64_t *sl;
+    size_t base, blen = h->id.len;
     unsigned k;
 
-    if (set->cap == 0 || (base = id_find(set, h->id.data, blen, hv))->next == 0) {
+    if (set->cap == 0 || *(sl = id_find(set, h->id.data, blen, hv)) == 0) {
         id_add(set, h->id.data, blen, hv);
         return;
     }
-    k = base->next;
+    base = (uint32_t)*sl - 1;
+    k = set->ent[base].next;
     for (;;) {
         h->id.len = blen;
         pd_buf_printf(&h->id, "-%u", k);
         hv = hash_bytes(h->id.data, h->id.len);
         k++;
-        if (id_find(set, h->id.data, h->id.len, hv)->next == 0)
+        if (*id_find(set, h->id.data, h->id.len, hv) == 0)
             break;
     }
-    /* Re-find the base: the add may move entries. */
-    base = id_find(set, h->id.data, blen, hash_bytes(h->id.data, blen));
-    base->next = k;
+    /* The entry number stays when the add moves the entries. */
+    set->ent[base].next = k;
     id_add(set, h->id.data, h->id.len, hv);
 }
 
@@ -819,7 +857,8 @@ pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
         cr(&h);
         pd_buf_puts(out, "</body>\n</html>\n");
     }
-    free(h.ids.tab);
+    free(h.ids.slot);
+    free(h.ids.ent);
     pd_buf_free(&h.ids.pool);
     pd_buf_free(&h.scratch);
     pd_buf_free(&h.id);

@@ -5,6 +5,7 @@
  * list once.
  */
 #define _DEFAULT_SOURCE     /* madvise(), MADV_HUGEPAGE */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@ struct chunk {
     struct chunk *next;
     size_t used;
     size_t size;
+    size_t dirty;           /* bytes from here on are known to be zero */
+    size_t mapped;          /* bytes of its own mapping (munmap), or 0 */
     /* data follows, aligned */
 };
 
@@ -79,6 +82,12 @@ pd_arena_free(struct pd_arena *a)
         return;
     for (c = a->head; c != NULL; c = next) {
         next = c->next;
+#ifndef PD_ARENA_DEBUG
+        if (c->mapped > 0) {
+            munmap(c, c->mapped);
+            continue;
+        }
+#endif
         free(c);
     }
     free(a);
@@ -90,13 +99,15 @@ pd_arena_free(struct pd_arena *a)
  * size, so that the sanitizers see the bounds of each object.
  */
 static void *
-bump(struct pd_arena *a, size_t n)
+bump(struct pd_arena *a, size_t n, int clear)
 {
     struct chunk *c = pd_xmalloc(HDR + n);
 
     c->used = c->size = n;
     c->next = a->head;
     a->head = c;
+    if (clear)
+        memset((char *)c + HDR, 0, n);
     return (char *)c + HDR;
 }
 
@@ -114,7 +125,11 @@ pd_arena_resize_last(struct pd_arena *a, void *p, size_t n)
  * A chunk of n bytes.  Big ones are aligned to 2 MiB and marked for
  * transparent huge pages: a 20 MB document then costs some tens of page
  * faults instead of some thousands (they were a fifth of the time of
- * txt -> html on a 4 KiB-page VM).
+ * txt -> html on a 4 KiB-page VM).  They are mapped here rather than
+ * taken from malloc: fresh anonymous pages are zero.  Every chunk starts
+ * out zero, so what pd_arena_alloc() hands out needs clearing only where
+ * earlier allocations were (clearing every node was a second pass over
+ * it, after the kernel's own).
  */
 static struct chunk *
 new_chunk(size_t size)
@@ -122,18 +137,34 @@ new_chunk(size_t size)
     struct chunk *c;
     size_t n = HDR + size;
 
-#if defined(MADV_HUGEPAGE)
+#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
     if (n >= HUGE_PAGE && n > size) {
-        void *p = NULL;
+        size_t map;
+        char *p, *q;
 
         n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-        if (n < size || posix_memalign(&p, HUGE_PAGE, n) != 0 || p == NULL) {
+        map = n + HUGE_PAGE;
+        if (n < size || map < n)
+            p = MAP_FAILED;
+        else
+            p = mmap(NULL, map, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) {
             fputs("paidoc: out of memory\n", stderr);
             abort();
         }
-        (void)madvise(p, n, MADV_HUGEPAGE);
-        c = p;
+        /* Keep the 2 MiB-aligned n bytes inside, unmap the rest. */
+        q = (char *)(((uintptr_t)p + HUGE_PAGE - 1) &
+                     ~(uintptr_t)(HUGE_PAGE - 1));
+        if (q > p)
+            munmap(p, (size_t)(q - p));
+        if (q + n < p + map)
+            munmap(q + n, (size_t)(p + map - (q + n)));
+        (void)madvise(q, n, MADV_HUGEPAGE);
+        c = (struct chunk *)(void *)q;
         c->size = n - HDR;
+        c->dirty = 0;
+        c->mapped = n;
         return c;
     }
 #endif
@@ -141,14 +172,23 @@ new_chunk(size_t size)
         fputs("paidoc: out of memory\n", stderr);
         abort();
     }
-    c = pd_xmalloc(n);
+    /* calloc: the pages of a chunk it maps afresh are not cleared again
+     * (from 128 KiB on, in glibc), and the small ones are cleared once
+     * for all their allocations. */
+    c = calloc(1, n);
+    if (c == NULL) {
+        fputs("paidoc: out of memory\n", stderr);
+        abort();
+    }
     c->size = size;
+    c->dirty = 0;
+    c->mapped = 0;
     return c;
 }
 
-/* n bytes, not cleared. */
+/* n bytes, cleared when clear is set. */
 static void *
-bump(struct pd_arena *a, size_t n)
+bump(struct pd_arena *a, size_t n, int clear)
 {
     struct chunk *c = a->head;
     size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
@@ -180,7 +220,12 @@ bump(struct pd_arena *a, size_t n)
         }
     }
     p = (char *)c + HDR + c->used;
+    /* Only what was handed out before (and given back) needs clearing. */
+    if (clear && c->used < c->dirty)
+        memset(p, 0, c->dirty - c->used < n ? c->dirty - c->used : n);
     c->used += need;
+    if (c->dirty < c->used)
+        c->dirty = c->used;
     a->last = p;
     a->last_chunk = c;
     return p;
@@ -199,6 +244,8 @@ pd_arena_resize_last(struct pd_arena *a, void *p, size_t n)
     if (need < n || need > c->size - start)
         return NULL;
     c->used = start + need;
+    if (c->dirty < c->used)
+        c->dirty = c->used;
     return p;
 }
 #endif
@@ -206,22 +253,19 @@ pd_arena_resize_last(struct pd_arena *a, void *p, size_t n)
 void *
 pd_arena_alloc_raw(struct pd_arena *a, size_t n)
 {
-    return bump(a, n);
+    return bump(a, n, 0);
 }
 
 void *
 pd_arena_alloc(struct pd_arena *a, size_t n)
 {
-    void *p = bump(a, n);
-
-    memset(p, 0, n);
-    return p;
+    return bump(a, n, 1);
 }
 
 char *
 pd_arena_strndup(struct pd_arena *a, const char *s, size_t n)
 {
-    char *p = bump(a, n + 1);    /* every byte is written: no clearing */
+    char *p = bump(a, n + 1, 0);     /* every byte is written */
 
     if (n)
         memcpy(p, s, n);

@@ -163,8 +163,10 @@ check_nul:
 
 int
 pd_decode_as_is(const unsigned char *in, size_t len, const char *encoding,
-                size_t *skip)
+                size_t *skip, int *ctl)
 {
+    int any_ctl;
+
     *skip = 0;
     if (len == 0 || (encoding != NULL && *encoding != '\0'))
         return 0;
@@ -173,6 +175,11 @@ pd_decode_as_is(const unsigned char *in, size_t len, const char *encoding,
         return 0;               /* UTF-16 */
     if (len >= 3 && in[0] == 0xEF && in[1] == 0xBB && in[2] == 0xBF)
         *skip = 3;
-    return memchr(in, '\0', len) == NULL && memchr(in, '\r', len) == NULL &&
-        pd_utf8_check((const char *)in + *skip, len - *skip) == len - *skip;
+    /* One pass for NUL, CR and UTF-8 (the BOM holds neither NUL nor CR). */
+    if (pd_utf8_check_text((const char *)in + *skip, len - *skip,
+                           &any_ctl) != len - *skip)
+        return 0;
+    if (ctl != NULL)
+        *ctl = any_ctl;
+    return 1;
 }

@@ -48,6 +48,14 @@ void pd_utf8_put(struct pd_buf *b, uint32_t c);
 size_t pd_utf8_check(const char *s, size_t len);
 
 /**
+ * pd_utf8_check() that also stops at a NUL or CR byte, and sets *ctl to 1
+ * when a C0 control other than tab, LF and FF comes before where it
+ * stopped (else 0).  One pass for what a text reader must know of its
+ * input before it can read it in place.
+ */
+size_t pd_utf8_check_text(const char *s, size_t len, int *ctl);
+
+/**
  * 1 for characters of CJK scripts and their punctuation: Han, kana,
  * Hangul, CJK symbols, full-width forms.  Between two of these, joining
  * wrapped lines adds no space.
@@ -84,10 +92,12 @@ int pd_decode_text(const unsigned char *in, size_t len, const char *encoding,
  * 1 when pd_decode_text() would only copy in[*skip..len): no encoding
  * asked for, no UTF-16 BOM, no NUL, no CR, valid UTF-8 (*skip: 3 after a
  * UTF-8 BOM, which it drops, else 0).  A reader can then read the input
- * where it is, without a copy as big as the input.
+ * where it is, without a copy as big as the input.  When it returns 1 and
+ * ctl is not NULL, *ctl says whether C0 controls other than tab, LF and
+ * FF occur (see pd_utf8_check_text()).
  */
 int pd_decode_as_is(const unsigned char *in, size_t len, const char *encoding,
-                    size_t *skip);
+                    size_t *skip, int *ctl);
 
 /** What a paid marker does. */
 enum pd_marker_kind {

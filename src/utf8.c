@@ -171,6 +171,52 @@ pd_utf8_check(const char *str, size_t len)
     return len;
 }
 
+size_t
+pd_utf8_check_text(const char *str, size_t len, int *ctl)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0, n;
+
+    /*
+     * A byte at a time, but with a tight inner loop for runs of the
+     * three-byte characters of CJK text, lead bytes E1..EF but ED (E0
+     * and ED have rules of their own): in Chinese text that loop takes
+     * most characters, and it runs twice as fast as one that goes
+     * through valid_seq() for each.
+     */
+    *ctl = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+
+        if (c >= 0x80) {
+            while (len - i >= 3) {
+                uint32_t x = (uint32_t)s[i] | (uint32_t)s[i + 1] << 8 |
+                    (uint32_t)s[i + 2] << 16;
+
+                if ((x & 0xC0C0F0u) != 0x8080E0u || (x & 0x0F) == 0 ||
+                    (x & 0x0F) == 0x0D)
+                    break;
+                i += 3;
+            }
+            if (i >= len || s[i] < 0x80)
+                continue;
+            n = valid_seq(s + i, len - i);
+            if (n == 0)
+                return i;
+            i += n;
+            continue;
+        }
+        if (c < 0x20) {
+            if (c == '\0' || c == '\r')
+                return i;
+            if (c != '\t' && c != '\n' && c != '\f')
+                *ctl = 1;
+        }
+        i++;
+    }
+    return len;
+}
+
 int
 pd_is_han(uint32_t c)
 {
