@@ -82,11 +82,19 @@ $(PC_STAMP):
 	@rm -f build/.pc-*; touch $@
 build/paidoc.pc: $(PC_STAMP)
 
-# The program looks for its module in PKGLIBDIR too (after its own
-# directory and ../lib/paidoc from it).
-build/obj/src/cli_xml.o build/asan/obj/src/cli_xml.o: $(PC_STAMP)
-build/obj/src/cli_xml.o build/asan/obj/src/cli_xml.o: \
-    CPPFLAGS += -DPD_PKGLIBDIR='"$(PKGLIBDIR)"'
+# The installed program looks for its module in PKGLIBDIR too (after its
+# own directory and ../lib/paidoc from it), so it is linked again with
+# that directory compiled in: build/inst/paidoc.  build/paidoc itself is
+# left alone (tests may be running it) and finds the module next to it.
+INST_PROG_OBJS = $(filter-out build/obj/src/cli_xml.o,$(PROG_OBJS)) \
+                 build/inst/cli_xml.o
+
+build/inst/cli_xml.o: src/cli_xml.c $(HDRS) $(PC_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DPD_PKGLIBDIR='"$(PKGLIBDIR)"' -c -o $@ src/cli_xml.c
+
+build/inst/paidoc: $(INST_PROG_OBJS)
+	$(CC) $(ALL_CFLAGS) $(PROG_EXPORT) -o $@ $(INST_PROG_OBJS) $(PROG_LIBS) $(LDFLAGS)
 
 INSTALLED = $(BINDIR)/paidoc $(PKGLIBDIR)/paidoc-xml.so \
             $(LIBDIR)/libpaidoc.a $(LIBDIR)/$(notdir $(SHLIB)) \
@@ -94,12 +102,12 @@ INSTALLED = $(BINDIR)/paidoc $(PKGLIBDIR)/paidoc-xml.so \
             $(INCLUDEDIR)/paidoc.h $(PKGCONFIGDIR)/paidoc.pc \
             $(MANDIR)/man1/paidoc.1 $(BASHCOMPDIR)/paidoc $(ZSHCOMPDIR)/_paidoc
 
-install: build/paidoc build/paidoc-xml.so build/libpaidoc.a build/libpaidoc.so \
-         build/paidoc.pc
+install: build/inst/paidoc build/paidoc-xml.so build/libpaidoc.a \
+         build/libpaidoc.so build/paidoc.pc
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGLIBDIR) \
 	    $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR) \
 	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
-	$(INSTALL) -m 755 build/paidoc $(DESTDIR)$(BINDIR)/paidoc
+	$(INSTALL) -m 755 build/inst/paidoc $(DESTDIR)$(BINDIR)/paidoc
 	$(INSTALL) -m 644 build/paidoc-xml.so $(DESTDIR)$(PKGLIBDIR)/paidoc-xml.so
 	$(INSTALL) -m 644 build/libpaidoc.a $(DESTDIR)$(LIBDIR)/libpaidoc.a
 	$(INSTALL) -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB))
