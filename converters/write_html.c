@@ -109,6 +109,37 @@ good_seq(const unsigned char *s, size_t n)
 }
 
 /*
+ * End of the run of three-byte characters HTML allows from s[i]: the
+ * bulk of Chinese text, its full-width punctuation included, taken with
+ * one test of the byte pattern (lead E0..EF, two continuation bytes) and
+ * one of the lead's low nibble a character.  Lead bytes E1..EC and EE
+ * start U+1000..U+CFFF and U+E000..U+EFFF, where HTML allows every
+ * character.  EF starts U+F000..U+FFFF, where it allows all but
+ * U+FDD0..U+FDEF (EF B7 90..AF) and U+FFFE, U+FFFF (EF BF BE..BF):
+ * U+FF00..U+FFEF (full-width forms: ，：；！？（）) pass too.
+ */
+static size_t
+three_run(const unsigned char *s, size_t i, size_t len)
+{
+    /* Bit n: lead byte En is always fine. */
+    const unsigned ok = 0x5FFEu;
+
+    while (len - i >= 3) {
+        uint32_t x = s[i] | (uint32_t)s[i + 1] << 8 |
+            (uint32_t)s[i + 2] << 16;
+
+        if ((x & 0xC0C0F0u) != 0x8080E0u)
+            break;
+        if (!(ok >> (x & 0x0Fu) & 1u) &&
+            !((x & 0x0Fu) == 0x0Fu && s[i + 1] != 0xB7 &&
+              (s[i + 1] != 0xBF || s[i + 2] < 0xBE)))
+            break;
+        i += 3;
+    }
+    return i;
+}
+
+/*
  * Append s escaped for text and attribute values: runs of plain bytes are
  * copied in one go, & < > " become entities, bad characters U+FFFD.  With
  * markers, a paid marker spelled in s is broken up (see put_text()).
@@ -117,18 +148,16 @@ static void
 esc(struct pd_buf *out, const char *str, size_t len, int markers)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run, k;
+    size_t i = 0, run, k, end;
 
     while (i < len) {
         run = i;
         for (;;) {
             while (i < len && s[i] < 0x80 && !special[s[i]])
                 i++;
-            /* Lead bytes E1..EC start U+1000..U+CFFF (most CJK), where
-             * HTML allows every character: only the form is checked. */
-            if (len - i >= 3 && s[i] >= 0xE1 && s[i] <= 0xEC &&
-                (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
-                i += 3;
+            end = three_run(s, i, len);
+            if (end > i)
+                i = end;
             else if (i < len && s[i] >= 0x80 &&
                      (k = good_seq(s + i, len - i)))
                 i += k;
