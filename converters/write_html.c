@@ -290,16 +290,35 @@ put_href(struct html *h, const char *url)
     }
 }
 
-/* FNV-1a. */
+/*
+ * Hash of an id, eight bytes a step: ids run to some 90 bytes (45 on
+ * average in a Chinese document), and a byte-a-step hash such as FNV-1a
+ * spent a dependent multiply on each of them, twice or more per heading.
+ * Each word is mixed in with a multiply by an odd constant; the end mixes
+ * the high bits down, as the index uses the low bits.  The length goes in
+ * too, so ids differing only in trailing zero padding hash apart.
+ */
 static uint32_t
 hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = n * k, w;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    for (; n - i >= 8; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        w = 0;
+        memcpy(&w, s + i, n - i);
+        h = (h ^ w) * k;
+    }
+    h ^= h >> 32;
+    h *= k;
+    h ^= h >> 29;
+    return (uint32_t)(h ^ h >> 32);
 }
 
 /* The slot of key, or the empty slot where it would go. */
