@@ -1297,12 +1297,19 @@ joins(const struct rd *r, const struct seg *g)
 static size_t
 run_in_lead(const char *s, size_t len, size_t from)
 {
-    size_t i = from, j;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i, j;
 
-    while (i < len) {
-        uint32_t c = dec(s, len, &i);
-
-        if (c == 0x3002 || c == 0xFF1B || c == 0xFF1A) {
+    /*
+     * The stops are E3 80 82, EF BC 9B and EF BC 9A.  The text is valid
+     * UTF-8, where a lead byte never occurs inside a character, so they
+     * are found byte by byte without decoding every character.
+     */
+    for (i = from; i < len && len - i >= 3; i++) {
+        if ((u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x82) ||
+            (u[i] == 0xEF && u[i + 1] == 0xBC &&
+             (u[i + 2] == 0x9B || u[i + 2] == 0x9A))) {
+            i += 3;
             while (i < len) {
                 j = i;
                 if (!is_closer(dec(s, len, &j)))
