@@ -393,6 +393,21 @@ id_add(struct id_set *set, const char *s, size_t n, uint32_t hv)
     return set->n++;
 }
 
+/* Append "-k" (printf, called for every try, costs several times more). */
+static void
+put_suffix(struct pd_buf *b, unsigned k)
+{
+    char d[24];
+    size_t n = sizeof(d);
+
+    do {
+        d[--n] = (char)('0' + k % 10);
+        k /= 10;
+    } while (k > 0);
+    d[--n] = '-';
+    pd_buf_put(b, d + n, sizeof(d) - n);
+}
+
 /*
  * Make h->id unique: when the slug is taken, try slug-N from the slug's
  * own counter on.  Every failed try hits an id that only this slug can
@@ -416,7 +431,7 @@ unique_id(struct html *h)
     k = set->ent[base].next;
     for (;;) {
         h->id.len = blen;
-        pd_buf_printf(&h->id, "-%u", k);
+        put_suffix(&h->id, k);
         hv = hash_bytes(h->id.data, h->id.len);
         k++;
         if (*id_find(set, h->id.data, h->id.len, hv) == 0)
@@ -517,6 +532,20 @@ tight_para(const struct pd_node *n)
     return list != NULL && list->as.list.tight;
 }
 
+/*
+ * A heading tag's level: one digit but from a tree built through the API,
+ * put rather than printed, as printf costs more than the rest of the tag
+ * in a document of many headings.
+ */
+static void
+put_level(struct pd_buf *out, int level)
+{
+    if (level >= 0 && level <= 9)
+        pd_buf_putc(out, '0' + level);
+    else
+        pd_buf_printf(out, "%d", level);
+}
+
 static void
 rndr_heading(struct html *h, const struct pd_node *n, int entering)
 {
@@ -525,12 +554,15 @@ rndr_heading(struct html *h, const struct pd_node *n, int entering)
     if (level > 6)
         level = 6;
     if (!entering) {
-        pd_buf_printf(h->out, "</h%d>\n", level);
+        pd_buf_put(h->out, "</h", 3);
+        put_level(h->out, level);
+        pd_buf_put(h->out, ">\n", 2);
         return;
     }
     cr(h);
     make_id(h, n);
-    pd_buf_printf(h->out, "<h%d", level);
+    pd_buf_put(h->out, "<h", 2);
+    put_level(h->out, level);
     /* HTML stops at h6: a level-6 heading is an h6 whose ARIA level
      * (title h1 + 6) keeps it apart from a level-5 one. */
     if (n->type == PD_NODE_HEADING && n->as.heading.level + 1 > 6)
