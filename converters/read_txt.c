@@ -16,6 +16,7 @@
  * wrapped paragraph?) are taken when that line arrives, on a pending
  * block, so no line is looked at more than a few times.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "paidoc.h"
@@ -102,6 +103,14 @@ struct rd {
     unsigned slack;         /* columns a full line may fall short of it */
     int use_indent;         /* an indent starts a paragraph */
     int has_eq_under;       /* some line is underlined with === */
+    /*
+     * Per line, what the statistics pass measured, so the pass that builds
+     * the tree need not search the line for markers and measure it again:
+     * 1 + display columns of its content when it is not blank and holds
+     * no marker or form feed, else 0 (measure it there).
+     */
+    uint32_t *lw;
+    size_t nlw, lw_cap;
     /* heading levels by style, 0 = not seen yet */
     int levels[S__MAX];
     int next_level;
@@ -735,6 +744,16 @@ parse_line(const char *s, size_t len, struct pat *p)
  * unless a paragraph starts; in one-paragraph-a-line text neither holds.
  */
 static void
+note_width(struct rd *r, uint32_t w)
+{
+    if (r->nlw == r->lw_cap) {
+        r->lw_cap = r->lw_cap ? r->lw_cap * 2 : 1024;
+        r->lw = pd_xrealloc(r->lw, r->lw_cap * sizeof(*r->lw));
+    }
+    r->lw[r->nlw++] = w;
+}
+
+static void
 gather_stats(struct rd *r, const char *text, size_t n)
 {
     unsigned hist[HIST_COLS], all[HIST_COLS + 1];
@@ -760,6 +779,7 @@ gather_stats(struct rd *r, const char *text, size_t n)
         pos = end + 1;
         ind = skip_indent(s, len, &icols);
         if (ind == len) {
+            note_width(r, 0);
             if (seen)
                 blank_after = 1;
             prev_prose = 0;
@@ -771,6 +791,7 @@ gather_stats(struct rd *r, const char *text, size_t n)
         blank_after = 0;
         seen = 1;
         if (find_marker(s, len, 0, &m, &mlen) < len) {
+            note_width(r, 0);
             prev_prose = 0;
             prev_nonblank = 0;
             continue;
@@ -780,10 +801,13 @@ gather_stats(struct rd *r, const char *text, size_t n)
             r->has_eq_under = 1;
         prev_nonblank = 1;
         if (p.kind != PK_PROSE) {
+            note_width(r, columns(s + ind, len - ind, NULL, NULL) + 1);
             prev_prose = 0;
             continue;
         }
-        total = icols + columns(s + ind, len - ind, &wide, &narrow);
+        w = columns(s + ind, len - ind, &wide, &narrow);
+        note_width(r, w + 1);
+        total = icols + w;
         if (icols >= 2)
             indented++;
         prose++;
@@ -1273,12 +1297,19 @@ joins(const struct rd *r, const struct seg *g)
 static size_t
 run_in_lead(const char *s, size_t len, size_t from)
 {
-    size_t i = from, j;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i, j;
 
-    while (i < len) {
-        uint32_t c = dec(s, len, &i);
-
-        if (c == 0x3002 || c == 0xFF1B || c == 0xFF1A) {
+    /*
+     * The stops are E3 80 82, EF BC 9B and EF BC 9A.  The text is valid
+     * UTF-8, where a lead byte never occurs inside a character, so they
+     * are found byte by byte without decoding every character.
+     */
+    for (i = from; i < len && len - i >= 3; i++) {
+        if ((u[i] == 0xE3 && u[i + 1] == 0x80 && u[i + 2] == 0x82) ||
+            (u[i] == 0xEF && u[i + 1] == 0xBC &&
+             (u[i + 2] == 0x9B || u[i + 2] == 0x9A))) {
+            i += 3;
             while (i < len) {
                 j = i;
                 if (!is_closer(dec(s, len, &j)))
@@ -1522,9 +1553,13 @@ marker(struct rd *r, const struct pd_marker_spelling *m, unsigned line)
     pd_marker_apply(&r->b, &r->paid, m, line, r->d);
 }
 
-/* Measure and hand on a piece of a line; first: it starts the line. */
+/*
+ * Measure and hand on a piece of a line; first: it starts the line.
+ * known: 1 + the columns of its content when already measured, else 0.
+ */
 static void
-piece(struct rd *r, const char *s, size_t len, unsigned line, int first)
+piece(struct rd *r, const char *s, size_t len, unsigned line, int first,
+      uint32_t known)
 {
     struct seg g;
     unsigned icols = 0;
@@ -1537,21 +1572,29 @@ piece(struct rd *r, const char *s, size_t len, unsigned line, int first)
     g.s = s + ind;
     g.len = len - ind;
     g.line = line;
-    g.width = columns(g.s, g.len, NULL, NULL);
+    g.width = known ? known - 1 : columns(g.s, g.len, NULL, NULL);
     g.indented = first && icols >= 2;
     g.total = g.width + (first ? icols : 0);
     emit_ff(r);
     segment(r, &g);
 }
 
-/* One line of input: split at markers, or a blank line. */
+/*
+ * One line of input: split at markers, or a blank line.  known: what the
+ * statistics pass noted for it (see struct rd).
+ */
 static void
-line_in(struct rd *r, const char *s, size_t len, unsigned line)
+line_in(struct rd *r, const char *s, size_t len, unsigned line,
+        uint32_t known)
 {
     size_t at = 0, pos, mlen;
     const struct pd_marker_spelling *m;
     int first = 1;
 
+    if (known) {
+        piece(r, s, len, line, 1, known);
+        return;
+    }
     len = trim_end(s, len);
     if (skip_indent(s, len, NULL) == len) {
         blank_line(r);
@@ -1560,10 +1603,10 @@ line_in(struct rd *r, const char *s, size_t len, unsigned line)
     for (;;) {
         pos = find_marker(s, len, at, &m, &mlen);
         if (pos == len) {
-            piece(r, s + at, len - at, line, first);
+            piece(r, s + at, len - at, line, first, 0);
             return;
         }
-        piece(r, s + at, pos - at, line, first);
+        piece(r, s + at, pos - at, line, first, 0);
         marker(r, m, line);
         first = 0;
         at = pos + mlen;
@@ -1663,7 +1706,8 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
         const char *nl = memchr(s + pos, '\n', n - pos);
         size_t end = nl ? (size_t)(nl - s) : n;
 
-        line_in(&r, s + pos, end - pos, line);
+        line_in(&r, s + pos, end - pos, line,
+                line - 1 < r.nlw ? r.lw[line - 1] : 0);
         pos = end + 1;
         line++;
     }
@@ -1672,6 +1716,7 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     pd_marker_finish(&r.b, &r.paid, d);
     pd_pop_all(&r.b);
     pd_buf_free(&r.pbuf);
+    free(r.lw);
     pd_buf_free(&text);
     return 0;
 }

@@ -109,6 +109,37 @@ good_seq(const unsigned char *s, size_t n)
 }
 
 /*
+ * End of the run of three-byte characters HTML allows from s[i]: the
+ * bulk of Chinese text, its full-width punctuation included, taken with
+ * one test of the byte pattern (lead E0..EF, two continuation bytes) and
+ * one of the lead's low nibble a character.  Lead bytes E1..EC and EE
+ * start U+1000..U+CFFF and U+E000..U+EFFF, where HTML allows every
+ * character.  EF starts U+F000..U+FFFF, where it allows all but
+ * U+FDD0..U+FDEF (EF B7 90..AF) and U+FFFE, U+FFFF (EF BF BE..BF):
+ * U+FF00..U+FFEF (full-width forms: ，：；！？（）) pass too.
+ */
+static size_t
+three_run(const unsigned char *s, size_t i, size_t len)
+{
+    /* Bit n: lead byte En is always fine. */
+    const unsigned ok = 0x5FFEu;
+
+    while (len - i >= 3) {
+        uint32_t x = s[i] | (uint32_t)s[i + 1] << 8 |
+            (uint32_t)s[i + 2] << 16;
+
+        if ((x & 0xC0C0F0u) != 0x8080E0u)
+            break;
+        if (!(ok >> (x & 0x0Fu) & 1u) &&
+            !((x & 0x0Fu) == 0x0Fu && s[i + 1] != 0xB7 &&
+              (s[i + 1] != 0xBF || s[i + 2] < 0xBE)))
+            break;
+        i += 3;
+    }
+    return i;
+}
+
+/*
  * Append s escaped for text and attribute values: runs of plain bytes are
  * copied in one go, & < > " become entities, bad characters U+FFFD.  With
  * markers, a paid marker spelled in s is broken up (see put_text()).
@@ -117,18 +148,16 @@ static void
 esc(struct pd_buf *out, const char *str, size_t len, int markers)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run, k;
+    size_t i = 0, run, k, end;
 
     while (i < len) {
         run = i;
         for (;;) {
             while (i < len && s[i] < 0x80 && !special[s[i]])
                 i++;
-            /* Lead bytes E1..EC start U+1000..U+CFFF (most CJK), where
-             * HTML allows every character: only the form is checked. */
-            if (len - i >= 3 && s[i] >= 0xE1 && s[i] <= 0xEC &&
-                (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80)
-                i += 3;
+            end = three_run(s, i, len);
+            if (end > i)
+                i = end;
             else if (i < len && s[i] >= 0x80 &&
                      (k = good_seq(s + i, len - i)))
                 i += k;
@@ -261,16 +290,35 @@ put_href(struct html *h, const char *url)
     }
 }
 
-/* FNV-1a. */
+/*
+ * Hash of an id, eight bytes a step: ids run to some 90 bytes (45 on
+ * average in a Chinese document), and a byte-a-step hash such as FNV-1a
+ * spent a dependent multiply on each of them, twice or more per heading.
+ * Each word is mixed in with a multiply by an odd constant; the end mixes
+ * the high bits down, as the index uses the low bits.  The length goes in
+ * too, so ids differing only in trailing zero padding hash apart.
+ */
 static uint32_t
 hash_bytes(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    size_t i;
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = n * k, w;
+    size_t i = 0;
 
-    for (i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
+    for (; n - i >= 8; i += 8) {
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    if (i < n) {
+        w = 0;
+        memcpy(&w, s + i, n - i);
+        h = (h ^ w) * k;
+    }
+    h ^= h >> 32;
+    h *= k;
+    h ^= h >> 29;
+    return (uint32_t)(h ^ h >> 32);
 }
 
 /* The slot of key, or the empty slot where it would go. */
@@ -345,6 +393,21 @@ id_add(struct id_set *set, const char *s, size_t n, uint32_t hv)
     return set->n++;
 }
 
+/* Append "-k" (printf, called for every try, costs several times more). */
+static void
+put_suffix(struct pd_buf *b, unsigned k)
+{
+    char d[24];
+    size_t n = sizeof(d);
+
+    do {
+        d[--n] = (char)('0' + k % 10);
+        k /= 10;
+    } while (k > 0);
+    d[--n] = '-';
+    pd_buf_put(b, d + n, sizeof(d) - n);
+}
+
 /*
  * Make h->id unique: when the slug is taken, try slug-N from the slug's
  * own counter on.  Every failed try hits an id that only this slug can
@@ -368,7 +431,7 @@ unique_id(struct html *h)
     k = set->ent[base].next;
     for (;;) {
         h->id.len = blen;
-        pd_buf_printf(&h->id, "-%u", k);
+        put_suffix(&h->id, k);
         hv = hash_bytes(h->id.data, h->id.len);
         k++;
         if (*id_find(set, h->id.data, h->id.len, hv) == 0)
@@ -469,6 +532,20 @@ tight_para(const struct pd_node *n)
     return list != NULL && list->as.list.tight;
 }
 
+/*
+ * A heading tag's level: one digit but from a tree built through the API,
+ * put rather than printed, as printf costs more than the rest of the tag
+ * in a document of many headings.
+ */
+static void
+put_level(struct pd_buf *out, int level)
+{
+    if (level >= 0 && level <= 9)
+        pd_buf_putc(out, '0' + level);
+    else
+        pd_buf_printf(out, "%d", level);
+}
+
 static void
 rndr_heading(struct html *h, const struct pd_node *n, int entering)
 {
@@ -477,12 +554,15 @@ rndr_heading(struct html *h, const struct pd_node *n, int entering)
     if (level > 6)
         level = 6;
     if (!entering) {
-        pd_buf_printf(h->out, "</h%d>\n", level);
+        pd_buf_put(h->out, "</h", 3);
+        put_level(h->out, level);
+        pd_buf_put(h->out, ">\n", 2);
         return;
     }
     cr(h);
     make_id(h, n);
-    pd_buf_printf(h->out, "<h%d", level);
+    pd_buf_put(h->out, "<h", 2);
+    put_level(h->out, level);
     /* HTML stops at h6: a level-6 heading is an h6 whose ARIA level
      * (title h1 + 6) keeps it apart from a level-5 one. */
     if (n->type == PD_NODE_HEADING && n->as.heading.level + 1 > 6)
