@@ -66,9 +66,27 @@ fi
 ls -a | grep -q '\.tmp\.' && fail no-temporaries "$(ls -a | grep '\.tmp\.')" ||
     pass no-temporaries
 
-# From standard input (read, not mapped) the output is the same.
+# From standard input the output is the same: redirected from the file
+# (mapped from where the offset is), and through a pipe (read, moving
+# into a growing mapping past 1 MiB).
 "$P" -f txt -t html <big.txt >i.html 2>err && cmp -s i.html s.html &&
     pass stdin-same || fail stdin-same "$(head -c 300 err)"
+cat big.txt | "$P" -f txt -t html >i2.html 2>err && cmp -s i2.html s.html &&
+    pass stdin-pipe-same || fail stdin-pipe-same "$(head -c 300 err)"
+# Part of the file already read: the rest is converted, and the offset
+# is left at the end, as reading would leave it.
+head -c 5000 big.txt | tail -n 1 >part
+skip=$(( 5000 - $(wc -c <part) ))
+tail -c +$((skip + 1)) big.txt >rest.txt
+"$P" -f txt -t md rest.txt >rest.md 2>err
+{ dd bs="$skip" count=1 of=/dev/null 2>/dev/null
+  "$P" -f txt -t md >off.md 2>>err
+  cat >after; } <big.txt
+if cmp -s off.md rest.md && [ ! -s after ]; then
+    pass stdin-offset
+else
+    fail stdin-offset "$(wc -c <off.md) vs $(wc -c <rest.md) bytes, $(wc -c <after) left: $(head -c 200 err)"
+fi
 
 # Batch: the manifest's size and hash are those of the streamed files.
 mkdir in out
