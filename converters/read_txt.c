@@ -265,13 +265,6 @@ line_terminated(const char *s, size_t len)
         c == ':';
 }
 
-/* Nonzero when one of the 8 bytes of w is c (a zero byte of w ^ c...c). */
-#define HAS_BYTE(w, c)                                                     \
-    ((((w) ^ (UINT64_C(0x0101010101010101) * (unsigned char)(c))) -       \
-      UINT64_C(0x0101010101010101)) &                                      \
-     ~((w) ^ (UINT64_C(0x0101010101010101) * (unsigned char)(c))) &       \
-     UINT64_C(0x8080808080808080))
-
 /* Sum of the bytes of x, each at most 31 (the sum then fits a byte). */
 #define BYTE_SUM(x) ((uint64_t)((x) * UINT64_C(0x0101010101010101)) >> 56)
 
@@ -1026,7 +1019,7 @@ emit_inlines(struct rd *r, const char *s, size_t len, size_t strong)
             uint64_t w;
 
             memcpy(&w, s + i, 8);
-            if (HAS_BYTE(w, 'h') || HAS_BYTE(w, '@'))
+            if (PD_HAS_BYTE(w, 'h') || PD_HAS_BYTE(w, '@'))
                 break;
             i += 8;
         }

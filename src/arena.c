@@ -61,6 +61,30 @@ pd_xrealloc(void *p, size_t n)
     return p;
 }
 
+void *
+pd_map_huge(size_t n)
+{
+    size_t map = n + HUGE_PAGE;
+    char *p, *q;
+
+    if (map < n)
+        return NULL;
+    p = mmap(NULL, map, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+             -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    /* Keep the 2 MiB-aligned n bytes inside, unmap the rest. */
+    q = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (q > p)
+        munmap(p, (size_t)(q - p));
+    if (q + n < p + map)
+        munmap(q + n, (size_t)(p + map - (q + n)));
+#if defined(MADV_HUGEPAGE)
+    (void)madvise(q, n, MADV_HUGEPAGE);
+#endif
+    return q;
+}
+
 struct pd_arena *
 pd_arena_new(void)
 {
@@ -137,31 +161,13 @@ new_chunk(size_t size)
     struct chunk *c;
     size_t n = HDR + size;
 
-#if defined(MADV_HUGEPAGE) && defined(MAP_ANONYMOUS)
+#if defined(MADV_HUGEPAGE)
     if (n >= HUGE_PAGE && n > size) {
-        size_t map;
-        char *p, *q;
-
         n = (n + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-        map = n + HUGE_PAGE;
-        if (n < size || map < n)
-            p = MAP_FAILED;
-        else
-            p = mmap(NULL, map, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) {
+        if (n < size || (c = pd_map_huge(n)) == NULL) {
             fputs("paidoc: out of memory\n", stderr);
             abort();
         }
-        /* Keep the 2 MiB-aligned n bytes inside, unmap the rest. */
-        q = (char *)(((uintptr_t)p + HUGE_PAGE - 1) &
-                     ~(uintptr_t)(HUGE_PAGE - 1));
-        if (q > p)
-            munmap(p, (size_t)(q - p));
-        if (q + n < p + map)
-            munmap(q + n, (size_t)(p + map - (q + n)));
-        (void)madvise(q, n, MADV_HUGEPAGE);
-        c = (struct chunk *)(void *)q;
         c->size = n - HDR;
         c->dirty = 0;
         c->mapped = n;

@@ -22,6 +22,7 @@
 #include <jansson.h>
 
 #include "cli.h"
+#include "internal.h"
 
 static char last_error[1024];
 static int lazy_sync;
@@ -176,21 +177,6 @@ cli_disarm_time_limit(void)
  */
 #define READ_BIG ((size_t)1 << 20)
 
-/* A fresh mapping of n bytes asking for huge pages, or NULL. */
-static char *
-map_anon(size_t n)
-{
-    void *p = mmap(NULL, n, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-    if (p == MAP_FAILED)
-        return NULL;
-#if defined(MADV_HUGEPAGE)
-    (void)madvise(p, n, MADV_HUGEPAGE);
-#endif
-    return p;
-}
-
 /* Move in->buf into a mapping of cap bytes; -1 with errno on failure. */
 static int
 grow_map(struct cli_input *in, size_t cap)
@@ -207,7 +193,7 @@ grow_map(struct cli_input *in, size_t cap)
         return 0;
     }
 #endif
-    if ((p = map_anon(cap)) == NULL)
+    if ((p = pd_map_huge(cap)) == NULL)
         return -1;
     if (in->map != NULL) {
         memcpy(p, in->map, in->len);

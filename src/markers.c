@@ -28,14 +28,6 @@ const struct pd_marker_spelling pd_markers[] = {
     { NULL, 0, PD_MARK_NONE }
 };
 
-/* Nonzero when one of the 8 bytes of w is c (SWAR: a zero byte of
- * w ^ c * 0x0101...). */
-#define HAS_BYTE(w, c)                                                     \
-    ((((w) ^ (0x0101010101010101ULL * (unsigned char)(c))) -               \
-      0x0101010101010101ULL) &                                             \
-     ~((w) ^ (0x0101010101010101ULL * (unsigned char)(c))) &               \
-     0x8080808080808080ULL)
-
 /* The spelling of the marker that starts at s[i], or NULL. */
 static const struct pd_marker_spelling *
 marker_here(const char *s, size_t i, size_t len)
@@ -67,8 +59,8 @@ pd_marker_find_stop(const char *s, size_t from, size_t len, int stop,
             uint64_t w;
 
             memcpy(&w, s + i, 8);
-            if (!HAS_BYTE(w, '#') && !HAS_BYTE(w, '$') &&
-                !HAS_BYTE(w, c)) {
+            if (!PD_HAS_BYTE(w, '#') && !PD_HAS_BYTE(w, '$') &&
+                !PD_HAS_BYTE(w, c)) {
                 i += 8;
                 continue;
             }
