@@ -1601,6 +1601,8 @@ line_in(struct rd *r, const char *s, size_t len, unsigned line,
         }
         piece(r, s + at, pos - at, line, first, 0);
         marker(r, m, line);
+        /* The marker ended the pending block. */
+        pd_stream_point(&r->b);
         first = 0;
         at = pos + mlen;
     }
@@ -1701,6 +1703,9 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
 
         line_in(&r, s + pos, end - pos, line,
                 line - 1 < r.nlw ? r.lw[line - 1] : 0);
+        /* Between lines the tree holds whole blocks only: the pending
+         * one is not in it yet. */
+        pd_stream_point(&r.b);
         pos = end + 1;
         line++;
     }

@@ -909,38 +909,63 @@ page_head(struct html *h, const struct pd_doc *doc)
     pd_buf_puts(h->out, "</head>\n<body>\n");
 }
 
+struct pd_html *
+pd_html_begin(const struct pd_doc *doc, struct pd_buf *out,
+              const struct pd_opts *opts, struct pd_diag *d)
+{
+    static const struct pd_opts defaults;
+    struct html *h = pd_xmalloc(sizeof(*h));
+
+    memset(h, 0, sizeof(*h));
+    h->out = out;
+    h->opts = opts != NULL ? opts : &defaults;
+    h->d = d;
+    paid_markers(h, doc);
+    pd_buf_put(out, "", 0);     /* NUL-terminated even when empty */
+    if (h->opts->standalone)
+        page_head(h, doc);
+    return (struct pd_html *)h;
+}
+
+void
+pd_html_event(struct pd_html *hp, const struct pd_node *n, pd_event ev)
+{
+    struct html *h = (struct html *)hp;
+
+    rndr_node(h, n, ev == PD_EVENT_ENTER);
+    /* Only cr() looks back, at one byte. */
+    pd_buf_checkpoint(h->out);
+}
+
+void
+pd_html_end(struct pd_html *hp)
+{
+    struct html *h = (struct html *)hp;
+
+    if (h->opts->standalone) {
+        cr(h);
+        pd_buf_puts(h->out, "</body>\n</html>\n");
+    }
+    free(h->ids.slot);
+    free(h->ids.ent);
+    pd_buf_free(&h->ids.pool);
+    pd_buf_free(&h->scratch);
+    pd_buf_free(&h->id);
+    free(h);
+}
+
 int
 pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
               const struct pd_opts *opts, struct pd_diag *d)
 {
-    static const struct pd_opts defaults;
-    struct html h;
+    struct pd_html *h = pd_html_begin(doc, out, opts, d);
     struct pd_iter it;
     const struct pd_node *n;
     pd_event ev;
 
-    memset(&h, 0, sizeof(h));
-    h.out = out;
-    h.opts = opts != NULL ? opts : &defaults;
-    h.d = d;
-    paid_markers(&h, doc);
-    pd_buf_put(out, "", 0);     /* NUL-terminated even when empty */
-    if (h.opts->standalone)
-        page_head(&h, doc);
     pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
-        rndr_node(&h, n, ev == PD_EVENT_ENTER);
-        /* Only cr() looks back, at one byte. */
-        pd_buf_checkpoint(out);
-    }
-    if (h.opts->standalone) {
-        cr(&h);
-        pd_buf_puts(out, "</body>\n</html>\n");
-    }
-    free(h.ids.slot);
-    free(h.ids.ent);
-    pd_buf_free(&h.ids.pool);
-    pd_buf_free(&h.scratch);
-    pd_buf_free(&h.id);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
+        pd_html_event(h, n, ev);
+    pd_html_end(h);
     return 0;
 }

@@ -248,4 +248,82 @@ struct pd_xml_module {
 };
 extern const struct pd_xml_module pd_xml_module;
 
+/*
+ * Streaming: writing a document while a reader is still building it, so
+ * that a long input needs memory for the blocks in flight only, not for
+ * its whole tree (src/stream.c).
+ *
+ * The reader calls pd_stream_point() where the tree holds only whole
+ * blocks and open containers (between lines of text, say).  When enough
+ * nodes were made since the last time, the stream writes the finished
+ * blocks of the root and of an open paid section, all but the last one
+ * of each (a writer may look at a node's next sibling, which the reader
+ * may still add), and recycles the nodes of the blocks written before
+ * that one (a writer may look at a node's previous sibling).  Nothing
+ * else is written early: lists stay whole, since a later blank line can
+ * still make a list loose.  pd_stream_finish() writes the rest once the
+ * reader is done.
+ *
+ * The writer gets the events of pd_iter_next(), in the same order as a
+ * walk of the finished tree, with the paid mode applied: `full` drops
+ * the paid sections' own events, `only` also the blocks outside them.
+ * Only a writer that needs nothing but those events, the nodes' parents
+ * and their adjacent siblings, and no paid mode that needs the whole
+ * document (preview), can stream.
+ */
+struct pd_stream {
+    /* Set by the caller */
+    /** Called before the first event; nonzero (an exit status) stops the
+     *  writing: later blocks are recycled unwritten. */
+    int (*start)(void *ud);
+    void (*event)(void *ud, const struct pd_node *n, pd_event ev);
+    void *ud;
+    pd_paid_mode paid;          /**< PD_PAID_KEEP, _FULL or _ONLY */
+    /* Private */
+    struct pd_doc *doc;
+    int status;                 /**< start()'s result once started */
+    int started;
+    struct pd_node *kept;       /**< last root child written */
+    struct pd_node *paid_open;  /**< paid section entered, not exited */
+    struct pd_node *paid_kept;  /**< last child of paid_open written */
+};
+
+/**
+ * What pd_doc_new() allocates: the public document and the stream's
+ * state.  Recycled nodes are reused by pd_node_new() before the arena
+ * gives new ones.
+ */
+struct pd_doc_x {
+    struct pd_doc pub;          /* first: a pd_doc * points to a pd_doc_x */
+    struct pd_stream *stream;
+    struct pd_node *spare;      /* recycled nodes, linked by next */
+    size_t made;                /* nodes made since the stream last wrote */
+};
+
+/** Stream doc to s from now on (the reader has not started yet). */
+void pd_stream_attach(struct pd_stream *s, struct pd_doc *doc);
+
+/**
+ * A point where b's tree holds only whole blocks and b's open containers:
+ * write what can be written when enough has accumulated.  Cheap when
+ * doc has no stream.
+ */
+void pd_stream_point(struct pd_builder *b);
+
+/** The reader is done: write the rest.  Returns start()'s status. */
+int pd_stream_finish(struct pd_stream *s);
+
+/** 1 when doc is being streamed (pd_stream_attach). */
+int pd_doc_streaming(const struct pd_doc *doc);
+
+/**
+ * The HTML writer, one event at a time (pd_write_html() is begin, the
+ * events of a walk, end).  pd_html_begin() returns the writer's state.
+ */
+struct pd_html;
+struct pd_html *pd_html_begin(const struct pd_doc *doc, struct pd_buf *out,
+                              const struct pd_opts *opts, struct pd_diag *d);
+void pd_html_event(struct pd_html *h, const struct pd_node *n, pd_event ev);
+void pd_html_end(struct pd_html *h);
+
 #endif /* PD_INTERNAL_H */

@@ -403,7 +403,7 @@ parse_products(struct cli *c, const char *s)
 static int
 read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
              struct pd_doc **out, unsigned *nwarn, struct cli_input *in,
-             const struct pd_format **src_fmt)
+             const struct pd_format **src_fmt, struct pd_stream *st)
 {
     const struct pd_format *fmt = NULL;
     struct pd_doc *doc = pd_doc_new();
@@ -427,6 +427,9 @@ read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
             if (fmt == NULL || fmt->read == NULL)
                 fmt = pd_format_sniff(in[i].data, in[i].len);
         }
+        /* The text reader offers points to stream from. */
+        if (st != NULL && nfiles == 1 && fmt->read == pd_read_txt)
+            pd_stream_attach(st, doc);
         if (fmt->read(doc, in[i].data, in[i].len, &opts, &diag) < 0) {
             status = diag_error(&diag);
             goto fail;
@@ -518,6 +521,61 @@ put_json_line(struct pd_buf *rec, json_t *o)
     free(s);
 }
 
+/*
+ * Writing HTML while the text is read (pd_stream, internal.h): a product
+ * that can be written from a walk of the tree in order, its output opened
+ * when the first block is ready.
+ */
+struct live {
+    struct pd_stream st;
+    const char *output;
+    struct cli_output *o;
+    struct pd_buf *out;
+    struct pd_opts opts;
+    struct pd_diag diag;
+    struct warnings *w;
+    struct pd_html *html;
+    int *nopen;
+};
+
+/* 1 when the one product of c can be streamed from nfiles inputs. */
+static int
+can_stream(const struct cli *c, int nfiles, const struct pd_buf *record)
+{
+    const struct cli_product *p = &c->prod[0];
+    pd_paid_mode mode = p->has_mode ? p->mode : c->opts.paid;
+
+    return nfiles == 1 && c->nprod == 1 && !c->strict && record == NULL &&
+        c->outdir == NULL && c->opts.teaser == PD_TEASER_NONE &&
+        p->fmt->write == pd_write_html && !c->opts.standalone &&
+        mode != PD_PAID_PREVIEW &&
+        /* The styles without an end marker look at the whole document. */
+        c->opts.paid_style != PD_STYLE_GHOST &&
+        c->opts.paid_style != PD_STYLE_WORDPRESS;
+}
+
+static int
+live_start(void *ud)
+{
+    struct live *l = ud;
+    int status = cli_output_open(l->o, l->output, 1, l->out);
+
+    if (status != 0)
+        return status;
+    *l->nopen = 1;
+    diag_init(&l->diag, l->o->name, l->w);
+    l->html = pd_html_begin(l->st.doc, l->out, &l->opts, &l->diag);
+    return 0;
+}
+
+static void
+live_event(void *ud, const struct pd_node *n, pd_event ev)
+{
+    struct live *l = ud;
+
+    pd_html_event(l->html, n, ev);
+}
+
 int
 cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
             struct pd_buf *record)
@@ -530,11 +588,13 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
     struct pd_diag diag;
     struct pd_doc *doc = NULL;
     struct pd_stats st;
+    struct live live;
     json_t *rec = NULL, *outs = NULL;
     unsigned nwarn;
     int i, status, nopen = 0;
 
     memset(out, 0, sizeof(out));
+    memset(&live, 0, sizeof(live));
     if (record != NULL) {
         rec = json_object();
         outs = json_array();
@@ -553,9 +613,35 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
         }
     }
     in = inputs_new(nfiles);
-    status = read_doc_src(c, files, nfiles, &w, &doc, &nwarn, in, NULL);
+    if (can_stream(c, nfiles, record)) {
+        const struct cli_product *p = &c->prod[0];
+
+        live.st.start = live_start;
+        live.st.event = live_event;
+        live.st.ud = &live;
+        live.st.paid = p->has_mode ? p->mode : c->opts.paid;
+        live.output = outputs[0];
+        live.o = &o[0];
+        live.out = &out[0];
+        live.opts = c->opts;
+        live.opts.paid = live.st.paid;
+        live.w = &w;
+        live.nopen = &nopen;
+    }
+    status = read_doc_src(c, files, nfiles, &w, &doc, &nwarn, in, NULL,
+                          live.st.start != NULL ? &live.st : NULL);
     if (status != 0)
         goto done;
+    if (live.st.doc != NULL) {
+        /* Streamed: write what is left, then publish as below. */
+        if ((status = pd_stream_finish(&live.st)) != 0)
+            goto done;
+        pd_html_end(live.html);
+        live.html = NULL;
+        if ((status = cli_output_close(&o[0], &out[0])) != 0)
+            goto done;
+        goto publish;
+    }
     if (c->strict && nwarn > 0) {
         status = strict_error(name, nwarn);
         goto done;
@@ -603,6 +689,7 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
         if ((status = cli_output_close(&o[i], &out[i])) != 0)
             goto done;
     }
+publish:
     for (i = 0; i < c->nprod; i++) {
         const struct cli_product *p = &c->prod[i];
 
@@ -625,6 +712,8 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
         }
     }
 done:
+    if (live.html != NULL)
+        pd_html_end(live.html);
     for (i = 0; i < nopen; i++)
         cli_output_abort(&o[i]);
     for (i = 0; i < c->nprod; i++)
@@ -664,7 +753,7 @@ lint_files(const struct cli *c, char **files, int nfiles)
 
         memset(&src, 0, sizeof(src));
         status = read_doc_src(c, files + i, 1, NULL, &doc, &nwarn, &src,
-                              &fmt);
+                              &fmt, NULL);
         if (status != 0) {
             cli_input_free(&src);
             worst = status > worst ? status : worst;
@@ -696,7 +785,8 @@ print_stats(const struct cli *c, char **files, int nfiles, int as_json)
     int status;
 
     in = inputs_new(nfiles);
-    status = read_doc_src(c, files, nfiles, NULL, &doc, &nwarn, in, NULL);
+    status = read_doc_src(c, files, nfiles, NULL, &doc, &nwarn, in, NULL,
+                          NULL);
     if (status == 0 && c->strict && nwarn > 0) {
         pd_doc_free(doc);
         status = strict_error(files[0], nwarn);

@@ -37,7 +37,8 @@ struct pd_doc *
 pd_doc_new(void)
 {
     struct pd_arena *a = pd_arena_new();
-    struct pd_doc *doc = pd_arena_alloc(a, sizeof(*doc));
+    struct pd_doc_x *x = pd_arena_alloc(a, sizeof(*x));
+    struct pd_doc *doc = &x->pub;
 
     doc->arena = a;
     doc->root = pd_node_new(doc, PD_NODE_DOCUMENT);
@@ -128,8 +129,15 @@ pd_doc_is_cjk(const struct pd_doc *doc)
 struct pd_node *
 pd_node_new(struct pd_doc *doc, pd_node_type type)
 {
-    struct pd_node *n = pd_arena_alloc(doc->arena, sizeof(*n));
+    struct pd_doc_x *x = (struct pd_doc_x *)doc;
+    struct pd_node *n = x->spare;
 
+    if (n != NULL) {
+        x->spare = n->next;
+        memset(n, 0, sizeof(*n));
+    } else
+        n = pd_arena_alloc(doc->arena, sizeof(*n));
+    x->made++;
     n->type = type;
     return n;
 }

@@ -54,6 +54,41 @@ done
 [ "$(wc -c <s.html)" -gt 1000000 ] && pass output-is-large ||
     fail output-is-large "html output only $(wc -c <s.html) bytes"
 
+# Text to HTML is written while the text is read (pd_stream): blocks go
+# out as they are finished, also from inside a paid section longer than
+# what is written at a time, and the paid modes that drop the sections'
+# marks or everything else give what the whole tree gives.
+awk 'BEGIN {
+    print "长付费段落测试"; print ""
+    for (i = 1; i <= 3000; i++) printf "免费段落%d。\n", i
+    print "##paidbegin##"
+    for (i = 1; i <= 30000; i++) {
+        printf "付费段落%d。\n", i
+        if (i % 7000 == 0) print "- 列表项甲\n- 列表项乙\n"
+        if (i % 9000 == 0) print "##pagebreak##"
+    }
+    print "##paidend##"
+    for (i = 1; i <= 3000; i++) printf "结尾段落%d。\n", i
+    print "##paidbegin##"; print "末尾付费。"
+}' >long.txt
+for mode in keep full only; do
+    # Against the whole tree, which a second product makes (--strict
+    # would fail on the warning about the section left open).
+    "$P" -t html --paid $mode long.txt >ls.$mode 2>err
+    "$P" -t html,md --paid $mode -o lp.$mode.html -o lp.$mode.md long.txt \
+        2>>err
+    if [ -s ls.$mode ] && cmp -s ls.$mode lp.$mode.html; then
+        pass "long-paid-stream-$mode"
+    else
+        fail "long-paid-stream-$mode" "differs: $(head -c 300 err)"
+    fi
+done
+grep -q '付费段落29999。' ls.keep && grep -q '付费段落29999。' ls.full &&
+    [ "$(grep -c '<section class="paid">' ls.keep)" = 2 ] &&
+    ! grep -q '<section' ls.full && grep -q '付费段落29999。' ls.only &&
+    ! grep -q '免费段落\|结尾段落' ls.only &&
+    pass long-paid-content || fail long-paid-content "sections or blocks wrong"
+
 # Several products from one read: each streams into its own temporary.
 if "$P" -t html,md,docx:preview -o m.html -o m.md -o m.docx big.txt 2>err &&
    "$P" -t docx --paid preview -o p.docx big.txt 2>>err; then
@@ -139,6 +174,23 @@ elif [ -x /usr/bin/time ]; then
     done
 else
     echo "SKIP peak-rss: no /usr/bin/time"
+fi
+
+# One short paragraph a line: a tree of the whole input would take 20
+# times its size, so this holds only when the blocks are written and
+# their nodes reused as the text is read.
+if [ "${PD_SLICE:-1}" -gt 1 ] || case $P in *valgrind*) true ;; *) false ;; esac; then
+    echo "SKIP peak-rss-short-lines: run once, not under a checker"
+elif [ -x /usr/bin/time ]; then
+    awk 'BEGIN { print "标题"; for (i = 0; i < 400000; i++) print "短句。" }' >short.txt
+    size=$(wc -c <short.txt)
+    limit=$(( (3 * size + 16777216) / 1024 ))
+    /usr/bin/time -f %M -o rss "$P" -t html short.txt >short.html 2>err
+    kb=$(tail -n 1 rss)
+    n=$(grep -c '^<p>短句。</p>$' short.html)
+    [ "$kb" -le "$limit" ] 2>/dev/null && [ "$n" = 400000 ] &&
+        pass peak-rss-short-lines ||
+        fail peak-rss-short-lines "$kb KiB (limit $limit), $n paragraphs"
 fi
 
 # The borrowed text outlives nothing it points into: --lint and --stats

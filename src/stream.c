@@ -1,0 +1,203 @@
+/*
+ * stream.c - writing a document while it is being read (see internal.h).
+ *
+ * Only two levels are ever written early: the root's children and the
+ * children of a paid section that is still open (paid sections are
+ * children of the root only).  A block is written once it has a next
+ * sibling, since writers may look at that; the block written last stays
+ * in the tree as its parent's first child, since writers may look at a
+ * node's previous sibling.  Blocks before it go back to the document's
+ * spare nodes for the reader to reuse.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "paidoc.h"
+#include "internal.h"
+
+/*
+ * Nodes made between two writes: enough that a write is rare next to the
+ * work of making them, few enough that they stay in the processor's
+ * cache (a node is 80 bytes).
+ */
+#define STREAM_NODES 2048
+
+void
+pd_stream_attach(struct pd_stream *s, struct pd_doc *doc)
+{
+    s->doc = doc;
+    s->status = 0;
+    s->started = 0;
+    s->kept = s->paid_open = s->paid_kept = NULL;
+    ((struct pd_doc_x *)doc)->stream = s;
+}
+
+int
+pd_doc_streaming(const struct pd_doc *doc)
+{
+    return ((const struct pd_doc_x *)doc)->stream != NULL;
+}
+
+/* One event for the writer, with the paid mode applied. */
+static void
+emit(struct pd_stream *s, const struct pd_node *n, pd_event ev)
+{
+    if (s->status != 0)
+        return;
+    if (!s->started) {
+        s->started = 1;
+        if ((s->status = s->start(s->ud)) != 0)
+            return;
+        s->event(s->ud, s->doc->root, PD_EVENT_ENTER);
+    }
+    if (n->type == PD_NODE_PAID && s->paid != PD_PAID_KEEP)
+        return;
+    s->event(s->ud, n, ev);
+}
+
+/* Write the whole subtree of n. */
+static void
+write_tree(struct pd_stream *s, const struct pd_node *n)
+{
+    struct pd_iter it;
+    const struct pd_node *c;
+    pd_event ev;
+
+    if (s->paid == PD_PAID_ONLY && n->parent == s->doc->root &&
+        n->type != PD_NODE_PAID)
+        return;
+    pd_iter_init(&it, n);
+    while ((ev = pd_iter_next(&it, &c)) != PD_EVENT_DONE)
+        emit(s, c, ev);
+}
+
+/*
+ * Make node n spare.  The checking build (PD_ARENA_DEBUG, under the
+ * sanitizers) never hands it out again and fills it with garbage
+ * instead, so that a reader or writer still holding it fails loudly.
+ */
+static void
+retire(struct pd_doc_x *x, struct pd_node *n)
+{
+#ifdef PD_ARENA_DEBUG
+    (void)x;
+    memset(n, 0xA5, sizeof(*n));
+#else
+    n->next = x->spare;
+    x->spare = n;
+#endif
+}
+
+/* Give n's subtree to the document's spare nodes. */
+static void
+recycle(struct pd_doc_x *x, struct pd_node *n)
+{
+    struct pd_node *top = n, *next, *parent;
+
+    for (;;) {
+        while (n->first != NULL)
+            n = n->first;
+        /* n has no children left: detach it from its parent, retire it. */
+        next = n->next;
+        parent = n->parent;
+        retire(x, n);
+        if (n == top)
+            return;
+        parent->first = next;
+        n = next != NULL ? next : parent;
+    }
+}
+
+/*
+ * Recycle the children of parent before keep (written, and so are all
+ * before it); keep becomes the first child.
+ */
+static void
+drop_before(struct pd_doc_x *x, struct pd_node *parent, struct pd_node *keep)
+{
+    struct pd_node *c, *next;
+
+    if (keep == NULL)
+        return;
+    for (c = parent->first; c != keep; c = next) {
+        next = c->next;
+        c->parent = NULL;
+        recycle(x, c);
+    }
+    parent->first = keep;
+    keep->prev = NULL;
+}
+
+/*
+ * Write the children of the open paid section p that have a next
+ * sibling; all of them when the section is complete (last).
+ */
+static void
+write_paid(struct pd_stream *s, struct pd_node *p, int last)
+{
+    struct pd_node *c;
+
+    if (s->paid_open != p) {
+        s->paid_open = p;
+        s->paid_kept = NULL;
+        emit(s, p, PD_EVENT_ENTER);
+    }
+    for (c = s->paid_kept ? s->paid_kept->next : p->first;
+         c != NULL && (last || c->next != NULL); c = c->next) {
+        write_tree(s, c);
+        s->paid_kept = c;
+    }
+    if (last) {
+        emit(s, p, PD_EVENT_EXIT);
+        s->paid_open = s->paid_kept = NULL;
+    }
+}
+
+/* Write what can be written; everything when the reader is done. */
+static void
+write_ready(struct pd_stream *s, const struct pd_node *cur, int done)
+{
+    struct pd_doc_x *x = (struct pd_doc_x *)s->doc;
+    struct pd_node *root = s->doc->root, *c;
+
+    for (c = s->kept ? s->kept->next : root->first;
+         c != NULL && (done || c->next != NULL); c = c->next) {
+        if (c == s->paid_open)
+            write_paid(s, c, 1);
+        else
+            write_tree(s, c);
+        s->kept = c;
+    }
+    drop_before(x, root, s->kept);
+    if (done || c == NULL || c->type != PD_NODE_PAID)
+        return;
+    /* c, the last child, is a paid section: write into it while the
+     * reader is inside it. */
+    while (cur != NULL && cur != c)
+        cur = cur->parent;
+    if (cur == NULL)
+        return;
+    write_paid(s, c, 0);
+    if (s->paid_kept != NULL)
+        drop_before(x, c, s->paid_kept);
+}
+
+void
+pd_stream_point(struct pd_builder *b)
+{
+    struct pd_doc_x *x = (struct pd_doc_x *)b->doc;
+
+    if (x->stream == NULL || x->made < STREAM_NODES)
+        return;
+    x->made = 0;
+    write_ready(x->stream, b->cur, 0);
+}
+
+int
+pd_stream_finish(struct pd_stream *s)
+{
+    write_ready(s, NULL, 1);
+    emit(s, s->doc->root, PD_EVENT_EXIT);
+    ((struct pd_doc_x *)s->doc)->stream = NULL;
+    return s->status;
+}
