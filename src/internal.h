@@ -266,10 +266,13 @@ extern const struct pd_xml_module pd_xml_module;
  *
  * The writer gets the events of pd_iter_next(), in the same order as a
  * walk of the finished tree, with the paid mode applied: `full` drops
- * the paid sections' own events, `only` also the blocks outside them.
- * Only a writer that needs nothing but those events, the nodes' parents
- * and their adjacent siblings, and no paid mode that needs the whole
- * document (preview), can stream.
+ * the paid sections' own events, `only` also the blocks outside them,
+ * `preview` writes a paywall notice for each section instead.  Only a
+ * writer that needs nothing but those events, the nodes' parents and
+ * their adjacent siblings can stream.  What it asks of the document
+ * as a whole must be known before the first write: its language
+ * (pd_doc_lang() looks at the first letters only), its title (the first
+ * heading), so the stream waits for the blocks that decide them.
  */
 struct pd_stream {
     /* Set by the caller */
@@ -278,11 +281,20 @@ struct pd_stream {
     int (*start)(void *ud);
     void (*event)(void *ud, const struct pd_node *n, pd_event ev);
     void *ud;
-    pd_paid_mode paid;          /**< PD_PAID_KEEP, _FULL or _ONLY */
+    pd_paid_mode paid;          /**< paid mode; preview writes each
+                                     section's paywall (opts) instead */
+    const struct pd_opts *opts;
+    int need_lang;              /**< the writer asks pd_doc_lang() */
+    int need_title;             /**< ... and for the title (find_first) */
     /* Private */
     struct pd_doc *doc;
     int status;                 /**< start()'s result once started */
     int started;
+    const struct pd_node *counted;  /**< last root child looked at for
+                                         need_lang / need_title */
+    size_t cjk, latin;          /**< letters counted in them */
+    int title_seen;             /**< a heading was among them */
+    struct pd_node *paywall;    /**< preview: the notice, made once */
     struct pd_node *kept;       /**< last root child written */
     struct pd_node *paid_open;  /**< paid section entered, not exited */
     struct pd_node *paid_kept;  /**< last child of paid_open written */
@@ -298,7 +310,30 @@ struct pd_doc_x {
     struct pd_stream *stream;
     struct pd_node *spare;      /* recycled nodes, linked by next */
     size_t made;                /* nodes made since the stream last wrote */
+    const char *lang;           /* pd_doc_lang() fixed by the stream */
 };
+
+/**
+ * pd_doc_lang() looks at the text of a document's first blocks only:
+ * once more than this many letters (CJK characters and Latin letters)
+ * are counted, the rest cannot change the answer.
+ */
+#define PD_LANG_LETTERS 4096
+
+/**
+ * Add the CJK characters and Latin letters of node's text, in order, to
+ * *cjk and *latin; stops after the text node where their sum passes
+ * PD_LANG_LETTERS.
+ */
+void pd_count_letters(const struct pd_node *node, size_t *cjk,
+                      size_t *latin);
+
+/** pd_doc_lang()'s answer for the letters pd_count_letters() counted. */
+const char *pd_lang_of_counts(size_t cjk, size_t latin);
+
+/** The paywall notice that replaces a paid section (--paid preview). */
+struct pd_node *pd_paywall_node(struct pd_doc *doc,
+                                const struct pd_opts *opts, int cjk);
 
 /** Stream doc to s from now on (the reader has not started yet). */
 void pd_stream_attach(struct pd_stream *s, struct pd_doc *doc);
@@ -312,9 +347,6 @@ void pd_stream_point(struct pd_builder *b);
 
 /** The reader is done: write the rest.  Returns start()'s status. */
 int pd_stream_finish(struct pd_stream *s);
-
-/** 1 when doc is being streamed (pd_stream_attach). */
-int pd_doc_streaming(const struct pd_doc *doc);
 
 /**
  * The HTML writer, one event at a time (pd_write_html() is begin, the

@@ -393,6 +393,22 @@ parse_products(struct cli *c, const char *s)
  * Reading
  */
 
+/* The -M metadata of c, over what the reader set. */
+static void
+set_meta(const struct cli *c, struct pd_doc *doc)
+{
+    int i;
+
+    for (i = 0; i < c->nmeta; i++) {
+        const char *eq = strchr(c->meta[i], '=');
+        char key[64];
+
+        snprintf(key, sizeof(key), "%.*s", (int)(eq - c->meta[i]),
+                 c->meta[i]);
+        pd_doc_set_meta(doc, key, eq + 1);
+    }
+}
+
 /*
  * Read files[0..nfiles) into one document; apply -M and the teaser.
  * in[] (nfiles entries, zeroed) receives the inputs: the txt reader points
@@ -427,9 +443,13 @@ read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
             if (fmt == NULL || fmt->read == NULL)
                 fmt = pd_format_sniff(in[i].data, in[i].len);
         }
-        /* The text reader offers points to stream from. */
-        if (st != NULL && nfiles == 1 && fmt->read == pd_read_txt)
+        /* The text reader offers points to stream from.  The writing
+         * may start before the reader is done: the metadata must be
+         * there (and set again after, over the reader's title). */
+        if (st != NULL && nfiles == 1 && fmt->read == pd_read_txt) {
             pd_stream_attach(st, doc);
+            set_meta(c, doc);
+        }
         if (fmt->read(doc, in[i].data, in[i].len, &opts, &diag) < 0) {
             status = diag_error(&diag);
             goto fail;
@@ -438,14 +458,7 @@ read_doc_src(const struct cli *c, char **files, int nfiles, struct warnings *w,
     }
     if (src_fmt != NULL)
         *src_fmt = fmt;
-    for (i = 0; i < c->nmeta; i++) {
-        const char *eq = strchr(c->meta[i], '=');
-        char key[64];
-
-        snprintf(key, sizeof(key), "%.*s", (int)(eq - c->meta[i]),
-                 c->meta[i]);
-        pd_doc_set_meta(doc, key, eq + 1);
-    }
+    set_meta(c, doc);
     if (c->opts.teaser != PD_TEASER_NONE) {
         diag_init(&diag, nfiles == 1 && strcmp(files[0], "-") != 0
                   ? files[0] : "<stdin>", w);
@@ -528,6 +541,7 @@ put_json_line(struct pd_buf *rec, json_t *o)
  */
 struct live {
     struct pd_stream st;
+    const struct cli *c;
     const char *output;
     struct cli_output *o;
     struct pd_buf *out;
@@ -547,8 +561,10 @@ can_stream(const struct cli *c, int nfiles, const struct pd_buf *record)
 
     return nfiles == 1 && c->nprod == 1 && !c->strict && record == NULL &&
         c->outdir == NULL && c->opts.teaser == PD_TEASER_NONE &&
-        p->fmt->write == pd_write_html && !c->opts.standalone &&
-        mode != PD_PAID_PREVIEW &&
+        p->fmt->write == pd_write_html &&
+        /* A preview page's metadata must not be in the paid text, which
+         * only the whole document shows. */
+        !(c->opts.standalone && mode == PD_PAID_PREVIEW) &&
         /* The styles without an end marker look at the whole document. */
         c->opts.paid_style != PD_STYLE_GHOST &&
         c->opts.paid_style != PD_STYLE_WORDPRESS;
@@ -563,6 +579,7 @@ live_start(void *ud)
     if (status != 0)
         return status;
     *l->nopen = 1;
+    set_meta(l->c, l->st.doc);
     diag_init(&l->diag, l->o->name, l->w);
     l->html = pd_html_begin(l->st.doc, l->out, &l->opts, &l->diag);
     return 0;
@@ -620,6 +637,12 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
         live.st.event = live_event;
         live.st.ud = &live;
         live.st.paid = p->has_mode ? p->mode : c->opts.paid;
+        live.st.opts = &live.opts;
+        /* The page's <html lang> and <title>; the paywall's language. */
+        live.st.need_lang = c->opts.standalone ||
+            live.st.paid == PD_PAID_PREVIEW;
+        live.st.need_title = c->opts.standalone;
+        live.c = c;
         live.output = outputs[0];
         live.o = &o[0];
         live.out = &out[0];

@@ -86,19 +86,15 @@ pd_doc_meta(const struct pd_doc *doc, const char *key)
     return NULL;
 }
 
-const char *
-pd_doc_lang(const struct pd_doc *doc)
+void
+pd_count_letters(const struct pd_node *node, size_t *cjk, size_t *latin)
 {
-    const char *lang = pd_doc_meta(doc, "lang");
     struct pd_iter it;
     const struct pd_node *n;
     pd_event ev;
-    size_t cjk = 0, latin = 0, i;
+    size_t i;
 
-    if (lang != NULL && *lang != '\0')
-        return lang;
-    /* Count letters; stop early once the answer is clear. */
-    pd_iter_init(&it, doc->root);
+    pd_iter_init(&it, node);
     while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
         if (ev != PD_EVENT_ENTER || n->type != PD_NODE_TEXT)
             continue;
@@ -106,13 +102,35 @@ pd_doc_lang(const struct pd_doc *doc)
             uint32_t c = pd_utf8_decode(n->text, n->len, &i);
 
             if (pd_is_cjk(c))
-                cjk++;
+                (*cjk)++;
             else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
-                latin++;
+                (*latin)++;
         }
-        if (cjk + latin > 4096)
+        if (*cjk + *latin > PD_LANG_LETTERS)
             break;
     }
+}
+
+const char *
+pd_doc_lang(const struct pd_doc *doc)
+{
+    const char *lang = pd_doc_meta(doc, "lang");
+    const struct pd_doc_x *x = (const struct pd_doc_x *)doc;
+    size_t cjk = 0, latin = 0;
+
+    if (lang != NULL && *lang != '\0')
+        return lang;
+    /* Streamed: decided before the first blocks were written. */
+    if (x->lang != NULL)
+        return x->lang;
+    /* Count letters; stop early once the answer is clear. */
+    pd_count_letters(doc->root, &cjk, &latin);
+    return pd_lang_of_counts(cjk, latin);
+}
+
+const char *
+pd_lang_of_counts(size_t cjk, size_t latin)
+{
     /* A CJK character carries about as much as a Latin word. */
     return cjk * 4 >= latin && cjk > 0 ? "zh-CN" : "en";
 }

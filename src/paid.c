@@ -11,9 +11,8 @@
 #define PAYWALL_ZH "以下为付费内容。"
 #define PAYWALL_EN "The rest of this document is for paying readers."
 
-/* The paywall notice that replaces one paid section. */
-static struct pd_node *
-paywall_node(struct pd_doc *doc, const struct pd_opts *opts, int cjk)
+struct pd_node *
+pd_paywall_node(struct pd_doc *doc, const struct pd_opts *opts, int cjk)
 {
     const char *msg = opts->paywall_text;
     struct pd_node *pw = pd_node_new(doc, PD_NODE_PAYWALL);
@@ -99,7 +98,7 @@ pd_apply_paid(struct pd_doc *doc, const struct pd_opts *opts)
         next = n->next;
         if (n->type == PD_NODE_PAID) {
             pd_node_text(n, &paid);
-            pd_node_insert_before(n, paywall_node(doc, opts, cjk));
+            pd_node_insert_before(n, pd_paywall_node(doc, opts, cjk));
             pd_node_unlink(n);
         } else
             pd_node_text(n, &free_text);

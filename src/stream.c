@@ -29,13 +29,70 @@ pd_stream_attach(struct pd_stream *s, struct pd_doc *doc)
     s->status = 0;
     s->started = 0;
     s->kept = s->paid_open = s->paid_kept = NULL;
+    s->counted = NULL;
+    s->paywall = NULL;
+    s->cjk = s->latin = 0;
+    s->title_seen = 0;
     ((struct pd_doc_x *)doc)->stream = s;
 }
 
-int
-pd_doc_streaming(const struct pd_doc *doc)
+static void recycle(struct pd_doc_x *x, struct pd_node *n);
+
+/* 1 when n is, or a paid section n holds, a heading or the title. */
+static int
+has_heading(const struct pd_node *n)
 {
-    return ((const struct pd_doc_x *)doc)->stream != NULL;
+    const struct pd_node *c;
+
+    if (n->type == PD_NODE_TITLE || n->type == PD_NODE_HEADING)
+        return 1;
+    if (n->type == PD_NODE_PAID)
+        for (c = n->first; c != NULL; c = c->next)
+            if (c->type == PD_NODE_TITLE || c->type == PD_NODE_HEADING)
+                return 1;
+    return 0;
+}
+
+/*
+ * Before the first write: 1 when the finished blocks decide what the
+ * writer asks of the whole document (all of it when done).  The
+ * language is then fixed for pd_doc_lang(), since the blocks that
+ * decided it will be recycled.
+ */
+static int
+decided(struct pd_stream *s, int done)
+{
+    struct pd_doc_x *x = (struct pd_doc_x *)s->doc;
+    struct pd_node *c, *next;
+    const char *v;
+
+    for (c = s->counted ? s->counted->next : s->doc->root->first;
+         c != NULL && (done || c->next != NULL); c = next) {
+        next = c->next;
+        /* The writer sees the paid sections alone, as after
+         * pd_apply_paid(), also where it looks for the title. */
+        if (s->paid == PD_PAID_ONLY && c->type != PD_NODE_PAID) {
+            pd_node_unlink(c);
+            recycle(x, c);
+            continue;
+        }
+        s->counted = c;
+        if (s->cjk + s->latin <= PD_LANG_LETTERS)
+            pd_count_letters(c, &s->cjk, &s->latin);
+        s->title_seen |= has_heading(c);
+    }
+    if (!done) {
+        v = pd_doc_meta(s->doc, "lang");
+        if (s->need_lang && (v == NULL || *v == '\0') &&
+            s->cjk + s->latin <= PD_LANG_LETTERS)
+            return 0;
+        v = pd_doc_meta(s->doc, "title");
+        if (s->need_title && (v == NULL || *v == '\0') && !s->title_seen)
+            return 0;
+    }
+    if (s->need_lang)
+        x->lang = pd_lang_of_counts(s->cjk, s->latin);
+    return 1;
 }
 
 /* One event for the writer, with the paid mode applied. */
@@ -55,20 +112,44 @@ emit(struct pd_stream *s, const struct pd_node *n, pd_event ev)
     s->event(s->ud, n, ev);
 }
 
-/* Write the whole subtree of n. */
+/* The events of n's whole subtree. */
 static void
-write_tree(struct pd_stream *s, const struct pd_node *n)
+walk(struct pd_stream *s, const struct pd_node *n)
 {
     struct pd_iter it;
     const struct pd_node *c;
     pd_event ev;
 
-    if (s->paid == PD_PAID_ONLY && n->parent == s->doc->root &&
-        n->type != PD_NODE_PAID)
-        return;
     pd_iter_init(&it, n);
     while ((ev = pd_iter_next(&it, &c)) != PD_EVENT_DONE)
         emit(s, c, ev);
+}
+
+/* In preview: the notice that stands for a paid section, made once. */
+static void
+write_paywall(struct pd_stream *s)
+{
+    if (s->paywall == NULL)
+        s->paywall = pd_paywall_node(s->doc, s->opts,
+                                     pd_doc_is_cjk(s->doc));
+    walk(s, s->paywall);
+}
+
+/* Write the block n, a child of the root or of a paid section. */
+static void
+write_tree(struct pd_stream *s, const struct pd_node *n)
+{
+    int top = n->parent == s->doc->root;
+
+    if (s->paid == PD_PAID_ONLY && top && n->type != PD_NODE_PAID)
+        return;
+    if (s->paid == PD_PAID_PREVIEW && n->type == PD_NODE_PAID) {
+        write_paywall(s);
+        return;
+    }
+    if (s->paid == PD_PAID_PREVIEW && !top)
+        return;
+    walk(s, n);
 }
 
 /*
@@ -140,6 +221,8 @@ write_paid(struct pd_stream *s, struct pd_node *p, int last)
     if (s->paid_open != p) {
         s->paid_open = p;
         s->paid_kept = NULL;
+        if (s->paid == PD_PAID_PREVIEW)
+            write_paywall(s);
         emit(s, p, PD_EVENT_ENTER);
     }
     for (c = s->paid_kept ? s->paid_kept->next : p->first;
@@ -160,6 +243,8 @@ write_ready(struct pd_stream *s, const struct pd_node *cur, int done)
     struct pd_doc_x *x = (struct pd_doc_x *)s->doc;
     struct pd_node *root = s->doc->root, *c;
 
+    if (!s->started && !decided(s, done))
+        return;
     for (c = s->kept ? s->kept->next : root->first;
          c != NULL && (done || c->next != NULL); c = c->next) {
         if (c == s->paid_open)

@@ -56,8 +56,11 @@ done
 
 # Text to HTML is written while the text is read (pd_stream): blocks go
 # out as they are finished, also from inside a paid section longer than
-# what is written at a time, and the paid modes that drop the sections'
-# marks or everything else give what the whole tree gives.
+# what is written at a time; the paid modes and the standalone page give
+# what the whole tree gives (which a second product makes: --strict
+# would fail on the warning about the section left open).  late.txt
+# decides its language and title only after many blocks without letters
+# or headings, which the stream must wait for.
 awk 'BEGIN {
     print "长付费段落测试"; print ""
     for (i = 1; i <= 3000; i++) printf "免费段落%d。\n", i
@@ -71,23 +74,40 @@ awk 'BEGIN {
     for (i = 1; i <= 3000; i++) printf "结尾段落%d。\n", i
     print "##paidbegin##"; print "末尾付费。"
 }' >long.txt
-for mode in keep full only; do
-    # Against the whole tree, which a second product makes (--strict
-    # would fail on the warning about the section left open).
-    "$P" -t html --paid $mode long.txt >ls.$mode 2>err
-    "$P" -t html,md --paid $mode -o lp.$mode.html -o lp.$mode.md long.txt \
-        2>>err
-    if [ -s ls.$mode ] && cmp -s ls.$mode lp.$mode.html; then
-        pass "long-paid-stream-$mode"
-    else
-        fail "long-paid-stream-$mode" "differs: $(head -c 300 err)"
-    fi
+awk 'BEGIN {
+    for (i = 1; i <= 40; i++) printf "%d ", i * 1001
+    print ""
+    for (i = 1; i <= 20000; i++) printf "%d %d\n", i, i * 7
+    print "##paidbegin##"
+    for (i = 1; i <= 5000; i++) printf "%d-%d\n", i, i
+    print "##paidend##"
+    print "Chapter One"; print "============"; print ""
+    for (i = 1; i <= 3000; i++) printf "English words here %d.\n\n", i
+    print "##paidbegin##"; print "Paid words."; print "##paidend##"
+}' >late.txt
+for f in long late; do
+    for args in "--paid keep" "--paid full" "--paid only" "--paid preview" \
+                "-s" "-s --paid only" "-s -M title=T -M lang=fr"; do
+        tag="$f$(echo "$args" | tr -d ' =-')"
+        "$P" -t html $args $f.txt >s.$tag 2>err
+        "$P" -t html,md $args -o w.$tag -o w.$tag.md $f.txt 2>>err
+        if [ -s s.$tag ] && cmp -s s.$tag w.$tag; then
+            pass "text-stream-$tag"
+        else
+            fail "text-stream-$tag" "differs: $(head -c 300 err)"
+        fi
+    done
 done
-grep -q '付费段落29999。' ls.keep && grep -q '付费段落29999。' ls.full &&
-    [ "$(grep -c '<section class="paid">' ls.keep)" = 2 ] &&
-    ! grep -q '<section' ls.full && grep -q '付费段落29999。' ls.only &&
-    ! grep -q '免费段落\|结尾段落' ls.only &&
-    pass long-paid-content || fail long-paid-content "sections or blocks wrong"
+grep -q '付费段落29999。' s.longpaidkeep && grep -q '付费段落29999。' s.longpaidfull &&
+    [ "$(grep -c '<section class="paid">' s.longpaidkeep)" = 2 ] &&
+    ! grep -q '<section' s.longpaidfull && grep -q '付费段落29999。' s.longpaidonly &&
+    ! grep -q '免费段落\|结尾段落' s.longpaidonly &&
+    [ "$(grep -c 'class="paywall"' s.longpaidpreview)" = 2 ] &&
+    ! grep -q '付费段落[0-9]\|末尾付费' s.longpaidpreview &&
+    grep -q '<html lang="en">' s.lates && grep -q '<title>Chapter One</title>' s.lates &&
+    grep -q '<title>Untitled</title>' s.latespaidonly &&
+    grep -q '<title>T</title>' s.latesMtitleTMlangfr &&
+    pass text-stream-content || fail text-stream-content "sections, blocks or page head wrong"
 
 # Several products from one read: each streams into its own temporary.
 if "$P" -t html,md,docx:preview -o m.html -o m.md -o m.docx big.txt 2>err &&
