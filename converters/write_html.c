@@ -909,9 +909,9 @@ page_head(struct html *h, const struct pd_doc *doc)
     pd_buf_puts(h->out, "</head>\n<body>\n");
 }
 
-struct pd_html *
-pd_html_begin(const struct pd_doc *doc, struct pd_buf *out,
-              const struct pd_opts *opts, struct pd_diag *d)
+static struct pd_walker *
+html_begin(const struct pd_doc *doc, struct pd_buf *out,
+           const struct pd_opts *opts, struct pd_diag *d)
 {
     static const struct pd_opts defaults;
     struct html *h = pd_xmalloc(sizeof(*h));
@@ -924,23 +924,24 @@ pd_html_begin(const struct pd_doc *doc, struct pd_buf *out,
     pd_buf_put(out, "", 0);     /* NUL-terminated even when empty */
     if (h->opts->standalone)
         page_head(h, doc);
-    return (struct pd_html *)h;
+    return (struct pd_walker *)h;
 }
 
-void
-pd_html_event(struct pd_html *hp, const struct pd_node *n, pd_event ev)
+static int
+html_event(struct pd_walker *w, const struct pd_node *n, pd_event ev)
 {
-    struct html *h = (struct html *)hp;
+    struct html *h = (struct html *)w;
 
     rndr_node(h, n, ev == PD_EVENT_ENTER);
     /* Only cr() looks back, at one byte. */
     pd_buf_checkpoint(h->out);
+    return 0;
 }
 
-void
-pd_html_end(struct pd_html *hp)
+static void
+html_end(struct pd_walker *w)
 {
-    struct html *h = (struct html *)hp;
+    struct html *h = (struct html *)w;
 
     if (h->opts->standalone) {
         cr(h);
@@ -954,18 +955,13 @@ pd_html_end(struct pd_html *hp)
     free(h);
 }
 
+const struct pd_walker_ops pd_html_walker = {
+    html_begin, html_event, html_end
+};
+
 int
 pd_write_html(const struct pd_doc *doc, struct pd_buf *out,
               const struct pd_opts *opts, struct pd_diag *d)
 {
-    struct pd_html *h = pd_html_begin(doc, out, opts, d);
-    struct pd_iter it;
-    const struct pd_node *n;
-    pd_event ev;
-
-    pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
-        pd_html_event(h, n, ev);
-    pd_html_end(h);
-    return 0;
+    return pd_walk_write(&pd_html_walker, doc, out, opts, d);
 }

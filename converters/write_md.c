@@ -22,6 +22,7 @@
  * so that delimiter runs never merge.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "paidoc.h"
@@ -699,10 +700,9 @@ start_inlines(struct md *m, const struct pd_node *n)
     m->delims.len = 0;
 }
 
-/* Dispatch one iterator event. */
-static void
-rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
-          int entering)
+/* Dispatch one iterator event; 1: skip n's children. */
+static int
+rndr_node(struct md *m, const struct pd_node *n, int entering)
 {
     static const char hashes[] = "######";
     int level;
@@ -728,10 +728,8 @@ rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
     case PD_NODE_PARAGRAPH:
     case PD_NODE_PAYWALL:
         if (entering) {
-            if (n->first == NULL) {
-                pd_iter_skip(it);
-                break;
-            }
+            if (n->first == NULL)
+                return 1;
             start_inlines(m, n);
         }
         break;
@@ -802,6 +800,7 @@ rndr_node(struct md *m, struct pd_iter *it, const struct pd_node *n,
     case PD_NODE__MAX:
         break;
     }
+    return 0;
 }
 
 /*
@@ -835,31 +834,50 @@ paid_markers(struct md *m, const struct pd_doc *doc)
     }
 }
 
+static struct pd_walker *
+md_begin(const struct pd_doc *doc, struct pd_buf *out,
+         const struct pd_opts *opts, struct pd_diag *d)
+{
+    static const struct pd_opts defaults;
+    struct md *m = pd_xmalloc(sizeof(*m));
+
+    memset(m, 0, sizeof(*m));
+    m->out = out;
+    m->opts = opts != NULL ? opts : &defaults;
+    m->d = d;
+    paid_markers(m, doc);
+    pd_lay_init(&m->lay, out);
+    return (struct pd_walker *)m;
+}
+
+static int
+md_event(struct pd_walker *w, const struct pd_node *n, pd_event ev)
+{
+    struct md *m = (struct md *)w;
+    int skip = rndr_node(m, n, ev == PD_EVENT_ENTER);
+
+    /* Looking back stays within the last character written. */
+    pd_buf_checkpoint(m->out);
+    return skip;
+}
+
+static void
+md_end(struct pd_walker *w)
+{
+    struct md *m = (struct md *)w;
+
+    pd_lay_finish(&m->lay);
+    pd_lay_free(&m->lay);
+    pd_buf_free(&m->tmp);
+    pd_buf_free(&m->delims);
+    free(m);
+}
+
+const struct pd_walker_ops pd_md_walker = { md_begin, md_event, md_end };
+
 int
 pd_write_md(const struct pd_doc *doc, struct pd_buf *out,
             const struct pd_opts *opts, struct pd_diag *d)
 {
-    static const struct pd_opts defaults;
-    struct md m;
-    struct pd_iter it;
-    const struct pd_node *n;
-    pd_event ev;
-
-    memset(&m, 0, sizeof(m));
-    m.out = out;
-    m.opts = opts != NULL ? opts : &defaults;
-    m.d = d;
-    paid_markers(&m, doc);
-    pd_lay_init(&m.lay, out);
-    pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
-        rndr_node(&m, &it, n, ev == PD_EVENT_ENTER);
-        /* Looking back stays within the last character written. */
-        pd_buf_checkpoint(out);
-    }
-    pd_lay_finish(&m.lay);
-    pd_lay_free(&m.lay);
-    pd_buf_free(&m.tmp);
-    pd_buf_free(&m.delims);
-    return 0;
+    return pd_walk_write(&pd_md_walker, doc, out, opts, d);
 }

@@ -13,6 +13,7 @@
  * again gives the same bytes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "paidoc.h"
@@ -21,6 +22,7 @@
 
 struct txt {
     struct pd_lay lay;
+    struct pd_buf *out;
     struct pd_diag *d;
     int cjk;                /* CJK document: no blank lines */
     struct pd_buf line;     /* inline content of the open block */
@@ -488,28 +490,48 @@ rndr_node(struct txt *t, const struct pd_node *n, int entering)
     }
 }
 
+static struct pd_walker *
+txt_begin(const struct pd_doc *doc, struct pd_buf *out,
+          const struct pd_opts *opts, struct pd_diag *d)
+{
+    struct txt *t = pd_xmalloc(sizeof(*t));
+
+    (void)opts;
+    memset(t, 0, sizeof(*t));
+    t->d = d;
+    t->cjk = pd_doc_is_cjk(doc);
+    pd_lay_init(&t->lay, out);
+    t->out = out;
+    return (struct pd_walker *)t;
+}
+
+static int
+txt_event(struct pd_walker *w, const struct pd_node *n, pd_event ev)
+{
+    struct txt *t = (struct txt *)w;
+
+    rndr_node(t, n, ev == PD_EVENT_ENTER);
+    pd_buf_checkpoint(t->out);
+    return 0;
+}
+
+static void
+txt_end(struct pd_walker *w)
+{
+    struct txt *t = (struct txt *)w;
+
+    pd_lay_finish(&t->lay);
+    pd_lay_free(&t->lay);
+    pd_buf_free(&t->line);
+    pd_buf_free(&t->norm);
+    free(t);
+}
+
+const struct pd_walker_ops pd_txt_walker = { txt_begin, txt_event, txt_end };
+
 int
 pd_write_txt(const struct pd_doc *doc, struct pd_buf *out,
              const struct pd_opts *opts, struct pd_diag *d)
 {
-    struct txt t;
-    struct pd_iter it;
-    const struct pd_node *n;
-    pd_event ev;
-
-    (void)opts;
-    memset(&t, 0, sizeof(t));
-    t.d = d;
-    t.cjk = pd_doc_is_cjk(doc);
-    pd_lay_init(&t.lay, out);
-    pd_iter_init(&it, doc->root);
-    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE) {
-        rndr_node(&t, n, ev == PD_EVENT_ENTER);
-        pd_buf_checkpoint(out);
-    }
-    pd_lay_finish(&t.lay);
-    pd_lay_free(&t.lay);
-    pd_buf_free(&t.line);
-    pd_buf_free(&t.norm);
-    return 0;
+    return pd_walk_write(&pd_txt_walker, doc, out, opts, d);
 }

@@ -279,7 +279,8 @@ struct pd_stream {
     /** Called before the first event; nonzero (an exit status) stops the
      *  writing: later blocks are recycled unwritten. */
     int (*start)(void *ud);
-    void (*event)(void *ud, const struct pd_node *n, pd_event ev);
+    /** One event of the walk; nonzero skips the node's children. */
+    int (*event)(void *ud, const struct pd_node *n, pd_event ev);
     void *ud;
     pd_paid_mode paid;          /**< paid mode; preview writes each
                                      section's paywall (opts) instead */
@@ -349,13 +350,24 @@ void pd_stream_point(struct pd_builder *b);
 int pd_stream_finish(struct pd_stream *s);
 
 /**
- * The HTML writer, one event at a time (pd_write_html() is begin, the
- * events of a walk, end).  pd_html_begin() returns the writer's state.
+ * A writer driven one event at a time, as by the stream: begin(), the
+ * events of a walk (a nonzero return skips the node's children), end().
+ * The HTML, Markdown and text writers are such walkers.
  */
-struct pd_html;
-struct pd_html *pd_html_begin(const struct pd_doc *doc, struct pd_buf *out,
-                              const struct pd_opts *opts, struct pd_diag *d);
-void pd_html_event(struct pd_html *h, const struct pd_node *n, pd_event ev);
-void pd_html_end(struct pd_html *h);
+struct pd_walker;
+struct pd_walker_ops {
+    struct pd_walker *(*begin)(const struct pd_doc *doc, struct pd_buf *out,
+                               const struct pd_opts *opts,
+                               struct pd_diag *d);
+    int (*event)(struct pd_walker *w, const struct pd_node *n, pd_event ev);
+    void (*end)(struct pd_walker *w);
+};
+extern const struct pd_walker_ops pd_html_walker, pd_md_walker,
+    pd_txt_walker;
+
+/** Write doc with a walker over the whole tree (a pd_writer_fn). */
+int pd_walk_write(const struct pd_walker_ops *ops, const struct pd_doc *doc,
+                  struct pd_buf *out, const struct pd_opts *opts,
+                  struct pd_diag *d);
 
 #endif /* PD_INTERNAL_H */

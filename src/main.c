@@ -535,39 +535,65 @@ put_json_line(struct pd_buf *rec, json_t *o)
 }
 
 /*
- * Writing HTML while the text is read (pd_stream, internal.h): a product
- * that can be written from a walk of the tree in order, its output opened
- * when the first block is ready.
+ * Writing while the text is read (pd_stream, internal.h): a product whose
+ * writer is a walker, its output opened when the first block is ready.
  */
 struct live {
     struct pd_stream st;
     const struct cli *c;
+    const struct pd_walker_ops *ops;
+    struct pd_walker *wr;
     const char *output;
     struct cli_output *o;
     struct pd_buf *out;
     struct pd_opts opts;
     struct pd_diag diag;
     struct warnings *w;
-    struct pd_html *html;
     int *nopen;
 };
 
-/* 1 when the one product of c can be streamed from nfiles inputs. */
+/*
+ * Set up l to stream the one product of c from nfiles inputs, when it
+ * can be streamed; returns 1 then.
+ */
 static int
-can_stream(const struct cli *c, int nfiles, const struct pd_buf *record)
+live_init(struct live *l, const struct cli *c, int nfiles,
+          const struct pd_buf *record)
 {
     const struct cli_product *p = &c->prod[0];
     pd_paid_mode mode = p->has_mode ? p->mode : c->opts.paid;
+    pd_writer_fn write = p->fmt->write;
 
-    return nfiles == 1 && c->nprod == 1 && !c->strict && record == NULL &&
-        c->outdir == NULL && c->opts.teaser == PD_TEASER_NONE &&
-        p->fmt->write == pd_write_html &&
-        /* A preview page's metadata must not be in the paid text, which
-         * only the whole document shows. */
-        !(c->opts.standalone && mode == PD_PAID_PREVIEW) &&
+    if (nfiles != 1 || c->nprod != 1 || c->strict || record != NULL ||
+        c->outdir != NULL || c->opts.teaser != PD_TEASER_NONE ||
         /* The styles without an end marker look at the whole document. */
-        c->opts.paid_style != PD_STYLE_GHOST &&
-        c->opts.paid_style != PD_STYLE_WORDPRESS;
+        c->opts.paid_style == PD_STYLE_GHOST ||
+        c->opts.paid_style == PD_STYLE_WORDPRESS)
+        return 0;
+    memset(&l->st, 0, sizeof(l->st));
+    l->st.paid = mode;
+    if (write == pd_write_html) {
+        /* A preview page's metadata must not occur in the paid text,
+         * which only the whole document shows. */
+        if (c->opts.standalone && mode == PD_PAID_PREVIEW)
+            return 0;
+        l->ops = &pd_html_walker;
+        /* The page's <html lang> and <title>; the paywall's language. */
+        l->st.need_lang = c->opts.standalone || mode == PD_PAID_PREVIEW;
+        l->st.need_title = c->opts.standalone;
+    } else if (write == pd_write_md) {
+        /* A list right after another with the same marker gets the
+         * other marker: in the whole tree, without the sections. */
+        if (mode != PD_PAID_KEEP && mode != PD_PAID_PREVIEW)
+            return 0;
+        l->ops = &pd_md_walker;
+        l->st.need_lang = mode == PD_PAID_PREVIEW;
+    } else if (write == pd_write_txt) {
+        l->ops = &pd_txt_walker;
+        l->st.need_lang = 1;   /* no blank lines in CJK documents */
+    } else
+        return 0;
+    return 1;
 }
 
 static int
@@ -581,16 +607,16 @@ live_start(void *ud)
     *l->nopen = 1;
     set_meta(l->c, l->st.doc);
     diag_init(&l->diag, l->o->name, l->w);
-    l->html = pd_html_begin(l->st.doc, l->out, &l->opts, &l->diag);
+    l->wr = l->ops->begin(l->st.doc, l->out, &l->opts, &l->diag);
     return 0;
 }
 
-static void
+static int
 live_event(void *ud, const struct pd_node *n, pd_event ev)
 {
     struct live *l = ud;
 
-    pd_html_event(l->html, n, ev);
+    return l->ops->event(l->wr, n, ev);
 }
 
 int
@@ -630,18 +656,11 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
         }
     }
     in = inputs_new(nfiles);
-    if (can_stream(c, nfiles, record)) {
-        const struct cli_product *p = &c->prod[0];
-
+    if (live_init(&live, c, nfiles, record)) {
         live.st.start = live_start;
         live.st.event = live_event;
         live.st.ud = &live;
-        live.st.paid = p->has_mode ? p->mode : c->opts.paid;
         live.st.opts = &live.opts;
-        /* The page's <html lang> and <title>; the paywall's language. */
-        live.st.need_lang = c->opts.standalone ||
-            live.st.paid == PD_PAID_PREVIEW;
-        live.st.need_title = c->opts.standalone;
         live.c = c;
         live.output = outputs[0];
         live.o = &o[0];
@@ -659,8 +678,8 @@ cli_convert(const struct cli *c, char **files, int nfiles, char **outputs,
         /* Streamed: write what is left, then publish as below. */
         if ((status = pd_stream_finish(&live.st)) != 0)
             goto done;
-        pd_html_end(live.html);
-        live.html = NULL;
+        live.ops->end(live.wr);
+        live.wr = NULL;
         if ((status = cli_output_close(&o[0], &out[0])) != 0)
             goto done;
         goto publish;
@@ -735,8 +754,8 @@ publish:
         }
     }
 done:
-    if (live.html != NULL)
-        pd_html_end(live.html);
+    if (live.wr != NULL)
+        live.ops->end(live.wr);
     for (i = 0; i < nopen; i++)
         cli_output_abort(&o[i]);
     for (i = 0; i < c->nprod; i++)

@@ -95,21 +95,39 @@ decided(struct pd_stream *s, int done)
     return 1;
 }
 
-/* One event for the writer, with the paid mode applied. */
-static void
+int
+pd_walk_write(const struct pd_walker_ops *ops, const struct pd_doc *doc,
+              struct pd_buf *out, const struct pd_opts *opts,
+              struct pd_diag *d)
+{
+    struct pd_walker *w = ops->begin(doc, out, opts, d);
+    struct pd_iter it;
+    const struct pd_node *n;
+    pd_event ev;
+
+    pd_iter_init(&it, doc->root);
+    while ((ev = pd_iter_next(&it, &n)) != PD_EVENT_DONE)
+        if (ops->event(w, n, ev))
+            pd_iter_skip(&it);
+    ops->end(w);
+    return 0;
+}
+
+/* One event for the writer, with the paid mode applied; 1: skip. */
+static int
 emit(struct pd_stream *s, const struct pd_node *n, pd_event ev)
 {
     if (s->status != 0)
-        return;
+        return 1;
     if (!s->started) {
         s->started = 1;
         if ((s->status = s->start(s->ud)) != 0)
-            return;
+            return 1;
         s->event(s->ud, s->doc->root, PD_EVENT_ENTER);
     }
     if (n->type == PD_NODE_PAID && s->paid != PD_PAID_KEEP)
-        return;
-    s->event(s->ud, n, ev);
+        return 0;
+    return s->event(s->ud, n, ev);
 }
 
 /* The events of n's whole subtree. */
@@ -122,7 +140,8 @@ walk(struct pd_stream *s, const struct pd_node *n)
 
     pd_iter_init(&it, n);
     while ((ev = pd_iter_next(&it, &c)) != PD_EVENT_DONE)
-        emit(s, c, ev);
+        if (emit(s, c, ev))
+            pd_iter_skip(&it);
 }
 
 /* In preview: the notice that stands for a paid section, made once. */

@@ -86,11 +86,17 @@ awk 'BEGIN {
     print "##paidbegin##"; print "Paid words."; print "##paidend##"
 }' >late.txt
 for f in long late; do
-    for args in "--paid keep" "--paid full" "--paid only" "--paid preview" \
-                "-s" "-s --paid only" "-s -M title=T -M lang=fr"; do
-        tag="$f$(echo "$args" | tr -d ' =-')"
-        "$P" -t html $args $f.txt >s.$tag 2>err
-        "$P" -t html,md $args -o w.$tag -o w.$tag.md $f.txt 2>>err
+    for args in "html --paid keep" "html --paid full" "html --paid only" \
+                "html --paid preview" "html -s" "html -s --paid only" \
+                "html -s -M title=T -M lang=fr" "md --paid keep" \
+                "md --paid preview" "txt --paid keep" "txt --paid full" \
+                "txt --paid only" "txt --paid preview" "txt -M lang=en"; do
+        set -- $args
+        to=$1
+        shift
+        tag="$f$(echo "$args" | tr -d ' =-' | sed 's/^html//')"
+        "$P" -t $to "$@" $f.txt >s.$tag 2>err
+        "$P" -t $to,json "$@" -o w.$tag -o w.$tag.json $f.txt 2>>err
         if [ -s s.$tag ] && cmp -s s.$tag w.$tag; then
             pass "text-stream-$tag"
         else
@@ -205,12 +211,15 @@ elif [ -x /usr/bin/time ]; then
     awk 'BEGIN { print "标题"; for (i = 0; i < 400000; i++) print "短句。" }' >short.txt
     size=$(wc -c <short.txt)
     limit=$(( (3 * size + 16777216) / 1024 ))
-    /usr/bin/time -f %M -o rss "$P" -t html short.txt >short.html 2>err
-    kb=$(tail -n 1 rss)
-    n=$(grep -c '^<p>短句。</p>$' short.html)
-    [ "$kb" -le "$limit" ] 2>/dev/null && [ "$n" = 400000 ] &&
-        pass peak-rss-short-lines ||
-        fail peak-rss-short-lines "$kb KiB (limit $limit), $n paragraphs"
+    for args in "html" "html -s" "html --paid preview" "md" "txt"; do
+        /usr/bin/time -f %M -o rss "$P" -t $args short.txt >short.out 2>err
+        kb=$(tail -n 1 rss)
+        n=$(grep -c '短句。' short.out)
+        tag=$(echo "$args" | tr -d ' -')
+        [ "$kb" -le "$limit" ] 2>/dev/null && [ "$n" = 400000 ] &&
+            pass "peak-rss-short-lines-$tag" ||
+            fail "peak-rss-short-lines-$tag" "$kb KiB (limit $limit), $n paragraphs"
+    done
 fi
 
 # The borrowed text outlives nothing it points into: --lint and --stats
