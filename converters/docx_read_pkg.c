@@ -624,7 +624,10 @@ stream_io_close(void *ctx)
  * only counted: one message means the streamed part is read again whole
  * (dxr_pkg_xml), which reports it as before.  The handlers are libxml2's
  * per-thread globals, so they are set around each call into the reader
- * only, never while another part is parsed.
+ * only, never while another part is parsed, or once around a loop of
+ * such calls (dxr_stream_hold()): each setting costs some twenty calls
+ * into libxml2's thread-local lookups, a tenth of the reader's own work
+ * on a paragraph of one run.
  */
 static void
 count_structured(void *ctx, xmlErrorPtr e)
@@ -640,29 +643,38 @@ count_generic(void *ctx, const char *msg, ...)
     ((struct dxr_stream *)ctx)->errors++;
 }
 
-struct quiet {
-    xmlStructuredErrorFunc sfn;
-    void *sctx;
-    xmlGenericErrorFunc gfn;
-    void *gctx;
-};
-
 static void
-quiet_begin(struct dxr_stream *s, struct quiet *q)
+quiet_begin(struct dxr_stream *s)
 {
-    q->sfn = xmlStructuredError;
-    q->sctx = xmlStructuredErrorContext;
-    q->gfn = xmlGenericError;
-    q->gctx = xmlGenericErrorContext;
+    if (s->held++ > 0)
+        return;
+    s->sfn = xmlStructuredError;
+    s->sctx = xmlStructuredErrorContext;
+    s->gfn = xmlGenericError;
+    s->gctx = xmlGenericErrorContext;
     xmlSetStructuredErrorFunc(s, count_structured);
     xmlSetGenericErrorFunc(s, count_generic);
 }
 
 static void
-quiet_end(const struct quiet *q)
+quiet_end(struct dxr_stream *s)
 {
-    xmlSetStructuredErrorFunc(q->sctx, q->sfn);
-    xmlSetGenericErrorFunc(q->gctx, q->gfn);
+    if (--s->held > 0)
+        return;
+    xmlSetStructuredErrorFunc(s->sctx, s->sfn);
+    xmlSetGenericErrorFunc(s->gctx, s->gfn);
+}
+
+void
+dxr_stream_hold(struct dxr_stream *s)
+{
+    quiet_begin(s);
+}
+
+void
+dxr_stream_release(struct dxr_stream *s)
+{
+    quiet_end(s);
 }
 
 /*
@@ -675,7 +687,6 @@ int
 dxr_stream_open(struct dxr_pkg *p, const char *name, struct dxr_stream *s)
 {
     zip_int64_t idx;
-    struct quiet q;
 
     memset(s, 0, sizeof(*s));
     s->p = p;
@@ -686,11 +697,11 @@ dxr_stream_open(struct dxr_pkg *p, const char *name, struct dxr_stream *s)
     if (s->f == NULL)
         return -1;
     p->budget -= s->size;
-    quiet_begin(s, &q);
+    quiet_begin(s);
     s->reader = xmlReaderForIO(stream_io, stream_io_close, s, name, NULL,
                                XML_PARSE_NONET | XML_PARSE_NOERROR |
                                XML_PARSE_NOWARNING | XML_PARSE_COMPACT);
-    quiet_end(&q);
+    quiet_end(s);
     if (s->reader == NULL) {
         dxr_stream_close(s);
         return -1;
@@ -701,36 +712,33 @@ dxr_stream_open(struct dxr_pkg *p, const char *name, struct dxr_stream *s)
 int
 dxr_stream_read(struct dxr_stream *s)
 {
-    struct quiet q;
     int rc;
 
-    quiet_begin(s, &q);
+    quiet_begin(s);
     rc = xmlTextReaderRead(s->reader);
-    quiet_end(&q);
+    quiet_end(s);
     return rc;
 }
 
 int
 dxr_stream_next(struct dxr_stream *s)
 {
-    struct quiet q;
     int rc;
 
-    quiet_begin(s, &q);
+    quiet_begin(s);
     rc = xmlTextReaderNext(s->reader);
-    quiet_end(&q);
+    quiet_end(s);
     return rc;
 }
 
 xmlNode *
 dxr_stream_expand(struct dxr_stream *s)
 {
-    struct quiet q;
     xmlNode *n;
 
-    quiet_begin(s, &q);
+    quiet_begin(s);
     n = xmlTextReaderExpand(s->reader);
-    quiet_end(&q);
+    quiet_end(s);
     return n;
 }
 
@@ -744,12 +752,11 @@ dxr_stream_clean(const struct dxr_stream *s)
 void
 dxr_stream_close(struct dxr_stream *s)
 {
-    struct quiet q;
 
     if (s->reader != NULL) {
-        quiet_begin(s, &q);
+        quiet_begin(s);
         xmlFreeTextReader(s->reader);
-        quiet_end(&q);
+        quiet_end(s);
     }
     if (s->f != NULL)
         zip_fclose(s->f);

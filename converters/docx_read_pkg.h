@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 #include <libxml/xmlreader.h>
 #include <zip.h>
 
@@ -101,6 +102,11 @@ struct dxr_stream {
     int eof;                /* read to its end, as declared */
     int bad;                /* read error, or longer or shorter than declared */
     unsigned errors;        /* messages of libxml2 (counted, not reported) */
+    int held;               /* libxml2's handlers set to count (nesting) */
+    xmlStructuredErrorFunc sfn;     /* and the ones they replaced */
+    void *sctx;
+    xmlGenericErrorFunc gfn;
+    void *gctx;
 };
 
 /*
@@ -119,6 +125,15 @@ int dxr_stream_open(struct dxr_pkg *p, const char *name,
 int dxr_stream_read(struct dxr_stream *s);
 int dxr_stream_next(struct dxr_stream *s);
 xmlNode *dxr_stream_expand(struct dxr_stream *s);
+
+/*
+ * From dxr_stream_hold() to dxr_stream_release() libxml2's handlers stay
+ * set to count for s, instead of being set and restored in every call
+ * above: for a loop of many calls.  Nothing else may be parsed in between
+ * (its messages would be counted as the stream's).
+ */
+void dxr_stream_hold(struct dxr_stream *s);
+void dxr_stream_release(struct dxr_stream *s);
 
 /*
  * 1 when the part was inflated to its end, exactly as declared, and libxml2

@@ -53,8 +53,10 @@ enum item_kind { IT_TEXT, IT_TAB, IT_BREAK, IT_PAGE, IT_LINK, IT_LINK_END };
 struct item {
     int kind;
     int fmt;                /* F_* of text */
-    const char *s;          /* text or link URL (borrowed) */
+    const char *s;          /* text or link URL (borrowed); NULL for text
+                               copied to rd.text, at off */
     size_t len;
+    size_t off;
     int next;               /* next item of the paragraph, or -1 */
 };
 
@@ -100,9 +102,13 @@ struct lvl {
     uint32_t bullet;
 };
 
+/* No string: an offset into rd.numstr that is not one. */
+#define NO_STR ((size_t)-1)
+
 struct absnum {
     struct lvl lv[NLVL];
     const char *num_style_link;
+    size_t id_off, link_off;    /* in rd.numstr, until numbering_end() */
 };
 
 /* One w:num: an abstract numbering plus overrides and counters. */
@@ -111,6 +117,7 @@ struct num {
     int start_override[NLVL];
     struct lvl lv[NLVL];    /* w:lvlOverride/w:lvl */
     int count[NLVL];        /* items seen so far, for continued lists */
+    size_t id_off, abs_off; /* in rd.numstr: numId, abstractNumId */
 };
 
 struct noteref {
@@ -135,14 +142,22 @@ struct rd {
     struct dxr_map stylemap;
     int default_pstyle;
     struct absnum *abs;
-    size_t nabs;
+    size_t nabs, capabs;
     struct dxr_map absmap;
     struct num *nums;
-    size_t nnums;
+    size_t nnums, capnums;
     struct dxr_map nummap;
+    struct pd_buf numstr;   /* ids and names of numbering.xml, copied */
 
     struct item *items;
     size_t nitems, capitems;
+    /*
+     * While copy_text is set (a w:p is streamed child by child, see
+     * stream_body()), the text of items is copied here, as each child is
+     * freed before the paragraph is built.
+     */
+    struct pd_buf text;
+    int copy_text;
     struct para *paras;
     size_t nparas, capparas;
     int *order, *deferred, *pstack;
@@ -519,81 +534,118 @@ parse_lvl(const xmlNode *n, struct lvl *l)
     }
 }
 
-/* Read numbering.xml (may be absent). */
+/*
+ * numbering.xml is read one child of the root at a time, from the whole
+ * part or from a stream (stream_numbering()): a document with a list
+ * each has thousands of w:num, and the part whole took some 12 times its
+ * size in libxml2 nodes for the length of the read.  The ids and names
+ * that outlive a child are copied to r->numstr, and the maps are made
+ * from them once all are read (numbering_end()).
+ */
+
+/* Copy s (NULL allowed) to r->numstr: its offset, or NO_STR. */
+static size_t
+num_str(struct rd *r, const char *s)
+{
+    size_t off = r->numstr.len;
+
+    if (s == NULL)
+        return NO_STR;
+    pd_buf_put(&r->numstr, s, strlen(s) + 1);
+    return off;
+}
+
+/* One child of the root of numbering.xml. */
+static void
+numbering_child(struct rd *r, const xmlNode *c)
+{
+    const xmlNode *l;
+
+    if (dxr_is(c, DXR_NS_W, "abstractNum")) {
+        const char *id = dxr_attr(c, DXR_NS_W, "abstractNumId");
+        struct absnum *a;
+
+        if (id == NULL)
+            return;
+        r->abs = grow(r->abs, &r->capabs, r->nabs, sizeof(*r->abs));
+        a = &r->abs[r->nabs++];
+        memset(a, 0, sizeof(*a));
+        a->id_off = num_str(r, id);
+        a->link_off = num_str(r, child_val(c, "numStyleLink"));
+        for (l = c->children; l != NULL; l = l->next) {
+            int i = to_int(dxr_attr(l, DXR_NS_W, "ilvl"), -1);
+
+            if (dxr_is(l, DXR_NS_W, "lvl") && i >= 0 && i < NLVL)
+                parse_lvl(l, &a->lv[i]);
+        }
+    } else if (dxr_is(c, DXR_NS_W, "num")) {
+        const char *id = dxr_attr(c, DXR_NS_W, "numId");
+        struct num *m;
+        int i;
+
+        if (id == NULL)
+            return;
+        r->nums = grow(r->nums, &r->capnums, r->nnums, sizeof(*r->nums));
+        m = &r->nums[r->nnums++];
+        memset(m, 0, sizeof(*m));
+        for (i = 0; i < NLVL; i++)
+            m->start_override[i] = -1;
+        m->id_off = num_str(r, id);
+        /* looked up once every abstract is read */
+        m->abs_off = num_str(r, child_val(c, "abstractNumId"));
+        for (l = c->children; l != NULL; l = l->next) {
+            const xmlNode *lv;
+
+            i = to_int(dxr_attr(l, DXR_NS_W, "ilvl"), -1);
+            if (!dxr_is(l, DXR_NS_W, "lvlOverride") || i < 0 || i >= NLVL)
+                continue;
+            m->start_override[i] = to_int(child_val(l, "startOverride"), -1);
+            lv = dxr_child(l, DXR_NS_W, "lvl");
+            if (lv != NULL)
+                parse_lvl(lv, &m->lv[i]);
+        }
+    }
+}
+
+/*
+ * After the last child: the maps by id (a later duplicate wins), and
+ * w:abstractNumId resolved against every abstract.
+ */
+static void
+numbering_end(struct rd *r)
+{
+    const char *str = r->numstr.data;
+    size_t i;
+
+    for (i = 0; i < r->nabs; i++) {
+        struct absnum *a = &r->abs[i];
+
+        a->num_style_link = a->link_off != NO_STR ? str + a->link_off
+                                                  : NULL;
+        dxr_map_put(&r->absmap, str + a->id_off, (int)i);
+    }
+    for (i = 0; i < r->nnums; i++)
+        dxr_map_put(&r->nummap, str + r->nums[i].id_off, (int)i);
+    for (i = 0; i < r->nnums; i++) {
+        struct num *m = &r->nums[i];
+
+        m->abs = m->abs_off != NO_STR
+            ? dxr_map_get(&r->absmap, str + m->abs_off) : -1;
+    }
+}
+
+/* Read numbering.xml parsed whole (may be absent). */
 static void
 load_numbering(struct rd *r)
 {
-    xmlNode *root, *c, *l;
-    size_t na = 0, nn = 0;
+    const xmlNode *c;
 
     if (r->xnum == NULL)
         return;
-    root = xmlDocGetRootElement(r->xnum);
-    for (c = root->children; c != NULL; c = c->next) {
-        if (dxr_is(c, DXR_NS_W, "abstractNum"))
-            na++;
-        else if (dxr_is(c, DXR_NS_W, "num"))
-            nn++;
-    }
-    r->abs = pd_xmalloc((na ? na : 1) * sizeof(*r->abs));
-    r->nums = pd_xmalloc((nn ? nn : 1) * sizeof(*r->nums));
-    for (c = root->children; c != NULL; c = c->next) {
-        if (dxr_is(c, DXR_NS_W, "abstractNum")) {
-            struct absnum *a = &r->abs[r->nabs];
-            const char *id = dxr_attr(c, DXR_NS_W, "abstractNumId");
-
-            if (id == NULL)
-                continue;
-            memset(a, 0, sizeof(*a));
-            a->num_style_link = child_val(c, "numStyleLink");
-            for (l = c->children; l != NULL; l = l->next) {
-                int i = to_int(dxr_attr(l, DXR_NS_W, "ilvl"), -1);
-
-                if (dxr_is(l, DXR_NS_W, "lvl") && i >= 0 && i < NLVL)
-                    parse_lvl(l, &a->lv[i]);
-            }
-            dxr_map_put(&r->absmap, id, (int)r->nabs++);
-        } else if (dxr_is(c, DXR_NS_W, "num")) {
-            struct num *m = &r->nums[r->nnums];
-            const char *id = dxr_attr(c, DXR_NS_W, "numId");
-            int i;
-
-            if (id == NULL)
-                continue;
-            memset(m, 0, sizeof(*m));
-            m->abs = -1;
-            for (i = 0; i < NLVL; i++)
-                m->start_override[i] = -1;
-            /* looked up after all abstracts are read */
-            m->abs = child_val(c, "abstractNumId") != NULL ? -2 : -1;
-            for (l = c->children; l != NULL; l = l->next) {
-                xmlNode *lv;
-
-                i = to_int(dxr_attr(l, DXR_NS_W, "ilvl"), -1);
-                if (!dxr_is(l, DXR_NS_W, "lvlOverride") || i < 0 ||
-                    i >= NLVL)
-                    continue;
-                m->start_override[i] =
-                    to_int(child_val(l, "startOverride"), -1);
-                lv = dxr_child(l, DXR_NS_W, "lvl");
-                if (lv != NULL)
-                    parse_lvl(lv, &m->lv[i]);
-            }
-            dxr_map_put(&r->nummap, id, (int)r->nnums++);
-        }
-    }
-    /* Second pass: w:abstractNumId now resolves against every abstract. */
-    nn = 0;
-    for (c = root->children; c != NULL; c = c->next) {
-        const char *id = dxr_attr(c, DXR_NS_W, "numId");
-
-        if (!dxr_is(c, DXR_NS_W, "num") || id == NULL)
-            continue;
-        if (r->nums[nn].abs == -2)
-            r->nums[nn].abs = dxr_map_get(&r->absmap,
-                                          child_val(c, "abstractNumId"));
-        nn++;
-    }
+    for (c = xmlDocGetRootElement(r->xnum)->children; c != NULL;
+         c = c->next)
+        numbering_child(r, c);
+    numbering_end(r);
 }
 
 /* The index of w:num numid, or -1 ("0" means no numbering). */
@@ -649,12 +701,19 @@ top_para(struct rd *r)
     return r->np ? &r->paras[r->pstack[r->np - 1]] : NULL;
 }
 
-/* Append an item to the open paragraph (nothing when none is open). */
+/*
+ * Append an item to the open paragraph (nothing when none is open).  Text
+ * to be copied (r->copy_text) that follows copied text of the same
+ * formatting extends that item instead: the builder adds the two to the
+ * same node either way, and a paragraph of 200,000 runs then holds one
+ * item, not 200,000.
+ */
 static void
 add_item(struct rd *r, int kind, const char *s, size_t len)
 {
     struct para *p = top_para(r);
     struct item *it;
+    size_t off = 0;
 
     if (p == NULL)
         return;
@@ -663,12 +722,27 @@ add_item(struct rd *r, int kind, const char *s, size_t len)
         if (len > 0 && s[0] != ' ' && s[0] != '\t')
             add_item(r, IT_TEXT, " ", 1);
     }
+    if (r->copy_text && (kind == IT_TEXT || kind == IT_TAB)) {
+        it = p->last >= 0 ? &r->items[p->last] : NULL;
+        if (it != NULL && (it->kind == IT_TEXT || it->kind == IT_TAB) &&
+            it->s == NULL && it->fmt == p->fmt &&
+            it->off + it->len == r->text.len) {
+            pd_buf_put(&r->text, s, len);
+            it->len += len;
+            p->seen_text = 1;
+            return;
+        }
+        off = r->text.len;
+        pd_buf_put(&r->text, s, len);
+        s = NULL;
+    }
     r->items = grow(r->items, &r->capitems, r->nitems, sizeof(*r->items));
     it = &r->items[r->nitems];
     it->kind = kind;
     it->fmt = p->fmt;
     it->s = s;
     it->len = len;
+    it->off = off;
     it->next = -1;
     if (p->last >= 0)
         r->items[p->last].next = (int)r->nitems;
@@ -680,11 +754,11 @@ add_item(struct rd *r, int kind, const char *s, size_t len)
         p->seen_text = 1;
 }
 
-/* A w:p opens: read its properties into a new record. */
+/* A w:p opens: read its properties (w:pPr, or NULL) into a new record. */
 static void
-para_begin(struct rd *r, const xmlNode *n)
+para_begin(struct rd *r, const xmlNode *ppr)
 {
-    const xmlNode *ppr = dxr_child(n, DXR_NS_W, "pPr"), *numpr, *x;
+    const xmlNode *numpr, *x;
     struct style *s;
     struct para *p;
     const char *v;
@@ -975,7 +1049,7 @@ enter_el(struct rd *r, xmlNode *n)
         return 1;   /* drawing wrappers, VML shapes: look for text boxes */
     }
     if (strcmp(name, "p") == 0) {
-        para_begin(r, n);
+        para_begin(r, dxr_child(n, DXR_NS_W, "pPr"));
         return 1;
     }
     if (strcmp(name, "r") == 0) {
@@ -1474,6 +1548,15 @@ close_block(struct bld *bs, struct pd_node *n)
     }
 }
 
+/* The text of a text or tab item. */
+static const char *
+item_text(const struct rd *r, const struct item *it)
+{
+    if (it->s != NULL)
+        return it->s;
+    return r->text.data != NULL ? r->text.data + it->off : "";
+}
+
 /* The inline items of paragraph p into a new block (split at pages). */
 static void
 build_inlines(struct bld *bs, const struct para *p)
@@ -1492,7 +1575,7 @@ build_inlines(struct bld *bs, const struct para *p)
         switch (it->kind) {
         case IT_TEXT:
         case IT_TAB:
-            inl_text(bs, &st, it->s, it->len, it->fmt);
+            inl_text(bs, &st, item_text(r, it), it->len, it->fmt);
             break;
         case IT_BREAK:
             inl_flush_code(bs, &st);
@@ -1540,7 +1623,7 @@ add_code(struct bld *bs, const struct para *p)
         switch (it->kind) {
         case IT_TEXT:
         case IT_TAB:
-            pd_buf_put(&bs->code, it->s, it->len);
+            pd_buf_put(&bs->code, item_text(r, it), it->len);
             break;
         case IT_BREAK:
             pd_buf_putc(&bs->code, '\n');
@@ -1630,8 +1713,10 @@ build_records(struct bld *bs)
     for (i = 0; i < r->norder; i++)
         build_para(bs, &r->paras[r->order[i]]);
     r->norder = 0;
-    if (r->np == 0)
+    if (r->np == 0) {
         r->nparas = r->nitems = 0;
+        pd_buf_clear(&r->text);
+    }
 }
 
 static void
@@ -1839,16 +1924,30 @@ load_pkg(struct rd *r, const unsigned char *in, size_t len)
     return 0;
 }
 
-/* The parts after the main part: its relationships, styles and so on. */
+static int stream_numbering(struct rd *r, const char *part);
+
+/*
+ * The parts after the main part: its relationships, styles and so on.
+ * With streamed set numbering.xml is streamed into the tables (else it
+ * is parsed whole for load_numbering()), and -1 means: read again whole.
+ */
 static int
-load_parts(struct rd *r)
+load_parts(struct rd *r, int streamed)
 {
     const struct dxr_rel *rel;
 
     if (dxr_pkg_rels(&r->pkg, r->main, &r->docrels) < 0 ||
-        load_related(r, "styles", &r->xstyles) < 0 ||
-        load_related(r, "numbering", &r->xnum) < 0 ||
-        load_related(r, "footnotes", &r->xfoot) < 0 ||
+        load_related(r, "styles", &r->xstyles) < 0)
+        return -1;
+    rel = dxr_rels_by_type(&r->docrels, "numbering");
+    if (streamed && rel != NULL && rel->part != NULL &&
+        dxr_pkg_has(&r->pkg, rel->part)) {
+        if (stream_numbering(r, rel->part) < 0)
+            return -1;
+    } else if (load_related(r, "numbering", &r->xnum) < 0) {
+        return -1;
+    }
+    if (load_related(r, "footnotes", &r->xfoot) < 0 ||
         load_related(r, "endnotes", &r->xend) < 0)
         return -1;
     rel = dxr_rels_by_type(&r->pkgrels, "core-properties");
@@ -1873,7 +1972,7 @@ load(struct rd *r, const unsigned char *in, size_t len)
         return pd_error(r->d, PD_ERR_DATA, 0,
                         "not a WordprocessingML package: %s has no "
                         "w:document/w:body", r->main);
-    return load_parts(r);
+    return load_parts(r, 0);
 }
 
 /*
@@ -1893,14 +1992,14 @@ load(struct rd *r, const unsigned char *in, size_t len)
  * as the whole-part path would give), 1 read again whole.
  */
 
-/* Move to the first w:body child of a w:document root; 0, or 1. */
-static int
-stream_to_body(struct dxr_stream *s)
+/* Move to the root element (a DTD or anything odd: read whole); n, or
+ * NULL. */
+static xmlNode *
+stream_to_root(struct dxr_stream *s)
 {
     xmlNode *n;
     int ret;
 
-    /* the root element (a DTD or anything odd: read whole) */
     while ((ret = dxr_stream_read(s)) == 1 && s->errors == 0) {
         int t = xmlTextReaderNodeType(s->reader);
 
@@ -1910,13 +2009,25 @@ stream_to_body(struct dxr_stream *s)
             t != XML_READER_TYPE_PROCESSING_INSTRUCTION &&
             t != XML_READER_TYPE_WHITESPACE &&
             t != XML_READER_TYPE_SIGNIFICANT_WHITESPACE)
-            return 1;
+            return NULL;
     }
     if (ret != 1 || s->errors != 0)
-        return 1;
+        return NULL;
     n = xmlTextReaderCurrentNode(s->reader);
     if (n == NULL || n->doc == NULL || n->doc->intSubset != NULL ||
-        n->doc->extSubset != NULL || !dxr_is(n, DXR_NS_W, "document") ||
+        n->doc->extSubset != NULL)
+        return NULL;
+    return n;
+}
+
+/* Move to the first w:body child of a w:document root; 0, or 1. */
+static int
+stream_to_body(struct dxr_stream *s)
+{
+    xmlNode *n = stream_to_root(s);
+    int ret;
+
+    if (n == NULL || !dxr_is(n, DXR_NS_W, "document") ||
         xmlTextReaderIsEmptyElement(s->reader) != 0)
         return 1;
     /* its children: skip up to the first w:body */
@@ -1936,7 +2047,10 @@ stream_to_body(struct dxr_stream *s)
  * Block containers whose children are streamed one by one instead of
  * expanding the container whole (a paid section or a table can be most of
  * a document): enter_el() and leave_el() do not look at their children.
- * w:sdt is streamed too, its w:sdtPr read first (see stream_body()).
+ * w:sdt is streamed too, its w:sdtPr read first, and so is a w:p outside
+ * any other paragraph, its w:pPr read first (see stream_body()): one
+ * paragraph of 200,000 runs expanded whole took some 80 MB of libxml2
+ * nodes for 400 KB of text.
  */
 static const char *const streamed_containers[] = {
     "sdtContent", "tbl", "tr", "tc", "customXml", NULL
@@ -1948,6 +2062,7 @@ struct open_el {
     int sdt;        /* w:sdt: 1 before its first child element, 2 with a
                        w:sdtPr first, 3 without; 0 other containers */
     int paid;
+    int para;       /* w:p: the same states for its w:pPr; 0 others */
 };
 
 /*
@@ -1963,6 +2078,7 @@ stream_body(struct rd *r, struct dxr_stream *s, struct bld *bs)
     xmlNode *n;
     int ret = 1, rc = 1, type, depth;
 
+    dxr_stream_hold(s);     /* nothing else is parsed until the end */
     if (xmlTextReaderIsEmptyElement(s->reader) == 0)
         ret = dxr_stream_read(s);
     while (ret == 1 && s->errors == 0) {
@@ -1978,11 +2094,19 @@ stream_body(struct rd *r, struct dxr_stream *s, struct bld *bs)
             /* only the containers entered are read up to their end */
             if (top == NULL || top->depth != depth)
                 break;
+            if (top->para == 1)
+                para_begin(r, NULL);    /* no child element */
             if (top->sdt == 0)
                 leave_el(r, n);
             else if (top->paid)
                 paid_end(r);
             nst--;
+            if (top->para != 0) {
+                r->copy_text = 0;
+                if (r->np != 0)
+                    break;
+                build_records(bs);
+            }
             ret = dxr_stream_read(s);
             continue;
         }
@@ -2007,16 +2131,38 @@ stream_body(struct rd *r, struct dxr_stream *s, struct bld *bs)
                 break;          /* a w:sdtPr after the content */
             }
         }
+        if (top != NULL && top->para != 0) {
+            /* as enter_el(): the first w:pPr is the paragraph's */
+            int pr = dxr_is(n, DXR_NS_W, "pPr");
+
+            if (top->para == 1) {
+                top->para = pr ? 2 : 3;
+                if (pr) {
+                    if (dxr_stream_expand(s) == NULL || s->errors != 0)
+                        break;
+                    para_begin(r, n);
+                    ret = dxr_stream_next(s);
+                    continue;
+                }
+                para_begin(r, NULL);
+            } else if (top->para == 3 && pr) {
+                break;          /* a w:pPr after the content */
+            }
+        }
         if (dxr_ns_class(n->ns) == DXR_NS_W &&
             (strcmp((const char *)n->name, "sdt") == 0 ||
-             in_list((const char *)n->name, streamed_containers)) &&
+             in_list((const char *)n->name, streamed_containers) ||
+             (strcmp((const char *)n->name, "p") == 0 && r->np == 0)) &&
             xmlTextReaderIsEmptyElement(s->reader) == 0) {
             st = grow(st, &capst, nst, sizeof(*st));
             top = &st[nst++];
             top->depth = depth;
             top->sdt = strcmp((const char *)n->name, "sdt") == 0;
             top->paid = 0;
-            if (top->sdt == 0 && !enter_el(r, n))
+            top->para = strcmp((const char *)n->name, "p") == 0;
+            if (top->para)
+                r->copy_text = 1;   /* para_begin() at the first child */
+            else if (top->sdt == 0 && !enter_el(r, n))
                 break;          /* cannot happen: not a skipped name */
             ret = dxr_stream_read(s);
             continue;
@@ -2024,18 +2170,60 @@ stream_body(struct rd *r, struct dxr_stream *s, struct bld *bs)
         if (dxr_stream_expand(s) == NULL || s->errors != 0)
             break;
         walk_node(r, n);
-        if (r->np != 0)
+        /* inside a streamed w:p only that one stays open, and waits */
+        if (r->np != (r->copy_text ? 1u : 0u))
             break;
-        build_records(bs);
+        if (!r->copy_text)
+            build_records(bs);
         ret = dxr_stream_next(s);
     }
     free(st);
+    /* the rest of the part: after w:body, after the root */
+    while (rc == 0 && ret == 1 && s->errors == 0)
+        ret = dxr_stream_next(s);
+    dxr_stream_release(s);
     if (rc != 0)
         return 1;
-    /* the rest of the part: after w:body, after the root */
-    while (ret == 1 && s->errors == 0)
-        ret = dxr_stream_next(s);
     return ret == 0 && dxr_stream_clean(s) ? 0 : 1;
+}
+
+/*
+ * numbering.xml streamed, each child of the root expanded, read and freed
+ * in turn (see load_numbering()): 0, or -1 to read the document again
+ * whole, which reports what was wrong.
+ */
+static int
+stream_numbering(struct rd *r, const char *part)
+{
+    struct dxr_stream s;
+    xmlNode *n;
+    int ret = -1;
+
+    if (dxr_stream_open(&r->pkg, part, &s) < 0)
+        return -1;
+    dxr_stream_hold(&s);
+    if (stream_to_root(&s) != NULL) {
+        ret = dxr_stream_read(&s);
+        while (ret == 1 && s.errors == 0 &&
+               xmlTextReaderDepth(s.reader) == 1) {
+            if (xmlTextReaderNodeType(s.reader) == XML_READER_TYPE_ELEMENT) {
+                n = dxr_stream_expand(&s);
+                if (n == NULL || s.errors != 0)
+                    break;
+                numbering_child(r, n);
+            }
+            ret = dxr_stream_next(&s);
+        }
+        /* the end of the root, and what follows it */
+        while (ret == 1 && s.errors == 0)
+            ret = dxr_stream_next(&s);
+    }
+    dxr_stream_release(&s);
+    ret = ret == 0 && dxr_stream_clean(&s) ? 0 : -1;
+    dxr_stream_close(&s);
+    if (ret == 0)
+        numbering_end(r);
+    return ret;
 }
 
 /* The reader with document.xml streamed: 0, -1, or 1 (see above). */
@@ -2051,11 +2239,10 @@ read_streamed(struct rd *r, const unsigned char *in, size_t len)
     if (dxr_stream_open(&r->pkg, r->main, &s) < 0)
         return 1;
     rc = stream_to_body(&s);
-    if (rc == 0 && load_parts(r) < 0)
+    if (rc == 0 && load_parts(r, 1) < 0)
         rc = 1;
     if (rc == 0) {
         load_styles(r);
-        load_numbering(r);
         build_begin(r, &bs);
         rc = stream_body(r, &s, &bs);
         if (rc == 0) {
@@ -2093,8 +2280,10 @@ cleanup(struct rd *r)
     free(r->abs);
     dxr_map_free(&r->absmap);
     free(r->nums);
+    pd_buf_free(&r->numstr);
     dxr_map_free(&r->nummap);
     free(r->items);
+    pd_buf_free(&r->text);
     free(r->paras);
     free(r->order);
     free(r->deferred);
