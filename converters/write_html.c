@@ -146,21 +146,16 @@ three_run(const unsigned char *s, size_t i, size_t len)
 }
 #else
 /*
- * Bytes from s[i] (s holds len >= 16) that esc() copies as they are: ASCII
- * that special[] passes, and three-byte characters with lead bytes
- * E1..EF but ED, where HTML allows every character but U+FDD0..U+FDEF
- * (EF B7 90..AF) and U+FFFE, U+FFFF (EF BF BE..BF): an EF before B7 or
- * BF is left to good_seq().  Full-width punctuation (EF BC, EF BD)
- * passes.
+ * The bytes of v that esc() copies as they are, as pd_run3() wants them
+ * (n: v shifted by one byte, byte k of it byte k + 1 of v): ASCII that
+ * special[] passes, and three-byte characters with lead bytes E1..EF but
+ * ED, where HTML allows every character but U+FDD0..U+FDEF (EF B7
+ * 90..AF) and U+FFFE, U+FFFF (EF BF BE..BF): an EF before B7 or BF is
+ * left to good_seq().  Full-width punctuation (EF BC, EF BD) passes.
  */
-static size_t
-html_window(const unsigned char *s, size_t i, size_t len)
+static inline void
+html_classes(__m128i v, __m128i n, unsigned *a, unsigned *l, unsigned *c)
 {
-    /* Near the end, the last sixteen bytes, of which those before i are
-     * shifted out of the masks. */
-    size_t at = len - i >= 16 ? i : len - 16;
-    unsigned sh = (unsigned)(i - at);
-    __m128i v = pd_load16(s + at);
     __m128i v2 = _mm_or_si128(v, _mm_set1_epi8(2));
     /* 20..7F but " # (22, 23), $ & (24, 26), < > (3C, 3E), DEL; tab,
      * LF.  The tests are combined before one movemask per class. */
@@ -175,21 +170,53 @@ html_window(const unsigned char *s, size_t i, size_t len)
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
                      _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
     /* Signed, E0..EF are -32..-17 and 80..BF are -128..-65.  B7 and BF
-     * are the bytes that OR 08 makes BF; byte n of the shift is byte
-     * n + 1. */
+     * are the bytes that OR 08 makes BF. */
     __m128i lv = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33)),
                                _mm_cmplt_epi8(v, _mm_set1_epi8(-16)));
     __m128i bad = _mm_or_si128(
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)),
                      _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED))),
         _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)),
-                      _mm_srli_si128(_mm_cmpeq_epi8(
-                          _mm_or_si128(v, _mm_set1_epi8(8)),
-                          _mm_set1_epi8((char)0xBF)), 1)));
-    unsigned a = pd_mask16(av);
-    unsigned l = pd_mask16(_mm_andnot_si128(bad, lv));
-    unsigned c = pd_mask16(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+                      _mm_cmpeq_epi8(_mm_or_si128(n, _mm_set1_epi8(8)),
+                                     _mm_set1_epi8((char)0xBF))));
 
+    *a = pd_mask16(av);
+    *l = pd_mask16(_mm_andnot_si128(bad, lv));
+    *c = pd_mask16(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+}
+
+/*
+ * From s[i] (more than 16 bytes left), the end of the run of bytes esc()
+ * copies as they are, 16-byte blocks at a time (pd_run3_block()).  Each
+ * block's next byte is read too: an EF at its end is checked against
+ * the byte after it.
+ */
+static size_t
+html_run(const unsigned char *s, size_t i, size_t len)
+{
+    size_t start = i;
+    unsigned carry = 0, bad = 0, a, l, c;
+
+    for (; len - i > 16; i += 16) {
+        html_classes(pd_load16(s + i), pd_load16(s + i + 1), &a, &l, &c);
+        if ((bad = pd_run3_block(a, l, c, &carry)) != 0)
+            break;
+    }
+    return pd_run3_end(s, start, bad ? i + pd_ctz(bad) : i);
+}
+
+/*
+ * The same for the last 16 bytes or fewer, from s[i] (s holds len >= 16
+ * bytes): the last sixteen, of which those before i are shifted out of
+ * the masks.  An EF at the very end is cut anyway.
+ */
+static size_t
+html_tail(const unsigned char *s, size_t i, size_t len)
+{
+    __m128i v = pd_load16(s + len - 16);
+    unsigned sh = (unsigned)(i - (len - 16)), a, l, c;
+
+    html_classes(v, _mm_srli_si128(v, 1), &a, &l, &c);
     return pd_run3(a >> sh, l >> sh, c >> sh);
 }
 #endif
@@ -210,7 +237,13 @@ esc(struct pd_buf *out, const char *str, size_t len, int markers)
         for (;;) {
 #ifdef PD_SSE2
             /* Sixteen bytes a step, else one character. */
-            if (len >= 16 && i < len && (k = html_window(s, i, len)) > 0) {
+            if (len - i > 16) {
+                if ((k = html_run(s, i, len)) > i) {
+                    i = k;
+                    continue;
+                }
+            } else if (len >= 16 && i < len &&
+                       (k = html_tail(s, i, len)) > 0) {
                 i += k;
                 continue;
             }
@@ -577,17 +610,29 @@ make_id(struct html *h, const struct pd_node *n)
                 dash = 1;
             continue;
         }
-        mark = i;
         /* Lead E1..EC, EE, EF and two continuation bytes is always a
          * character (U+1000..U+CFFF, U+E000..U+FFFF): most of CJK text,
-         * decoded here without a call. */
+         * decoded and copied here without a call. */
         if (b >= 0xE1 && b != 0xED && b <= 0xEF && len - i >= 3 &&
             (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
             c = ((uint32_t)(b & 0x0F) << 12) |
                 ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            if (slug_sep(c))
+                dash = 1;
+            else {
+                if (dash && k > 0)
+                    d[k++] = '-';
+                d[k] = (char)b;
+                d[k + 1] = (char)s[i + 1];
+                d[k + 2] = (char)s[i + 2];
+                k += 3;
+                dash = 0;
+            }
             i += 3;
-        } else
-            c = pd_utf8_decode(h->scratch.data, len, &i);
+            continue;
+        }
+        mark = i;
+        c = pd_utf8_decode(h->scratch.data, len, &i);
         if (slug_sep(c)) {
             dash = 1;
             continue;

@@ -104,6 +104,39 @@ pd_run3(unsigned a, unsigned l, unsigned c)
         n -= 2;
     return n;
 }
+
+/**
+ * pd_run3() over 16-byte blocks one after another, for long runs: the
+ * next block is loaded whatever this one holds, so the blocks do not
+ * wait for each other (a window that starts where the last one ended
+ * must wait for its length, and took about as long as a loop over the
+ * characters).  *carry is what leads at the end of the previous block
+ * want of this one (0 at the start of a run).  Returns the bits of the
+ * bytes out of place and sets *carry for the next block.
+ */
+static inline unsigned
+pd_run3_block(unsigned a, unsigned l, unsigned c, unsigned *carry)
+{
+    unsigned want = l << 1 | l << 2 | *carry;
+
+    *carry = want >> 16;
+    return (~(a | l | c) | (c ^ want)) & 0xFFFFu;
+}
+
+/**
+ * Where a run of blocks from start that is in place up to stop ends on a
+ * whole character: before a three-byte character it cuts.  In a run, a
+ * byte from C0 on can only be such a lead.
+ */
+static inline size_t
+pd_run3_end(const unsigned char *s, size_t start, size_t stop)
+{
+    if (stop > start && s[stop - 1] >= 0xC0)
+        return stop - 1;
+    if (stop - start >= 2 && s[stop - 2] >= 0xC0)
+        return stop - 2;
+    return stop;
+}
 #endif
 
 /**

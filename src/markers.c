@@ -58,17 +58,25 @@ pd_marker_find_stop(const char *s, size_t from, size_t len, int stop,
     while (i < len) {
 #ifdef PD_SSE2
         if (len >= 16) {
+            unsigned m = 0;
+
+            for (; len - i >= 16; i += 16) {
+                __m128i v = pd_load16(s + i);
+
+                if ((m = pd_eq16(v, '#') | pd_eq16(v, '$') |
+                     pd_eq16(v, (char)c)) != 0)
+                    break;
+            }
             /* Near the end, the last sixteen bytes, those before i
              * shifted out. */
-            size_t at = len - i >= 16 ? i : len - 16;
-            __m128i v = pd_load16(s + at);
-            unsigned m = (pd_eq16(v, '#') | pd_eq16(v, '$') |
-                          pd_eq16(v, (char)c)) >> (i - at);
+            if (m == 0 && i < len) {
+                __m128i v = pd_load16(s + len - 16);
 
-            if (m == 0) {
-                i = at + 16;
-                continue;
+                m = (pd_eq16(v, '#') | pd_eq16(v, '$') |
+                     pd_eq16(v, (char)c)) >> (i - (len - 16));
             }
+            if (m == 0)
+                break;
             i += pd_ctz(m);
         } else
 #endif
