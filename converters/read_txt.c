@@ -82,18 +82,6 @@ struct seg {
     int indented;           /* starts its line with an indent */
 };
 
-/*
- * What the statistics pass noted of a line.  Four bytes: a document of
- * many short lines has one for each.
- */
-struct line_note {
-    uint16_t w;     /* 1 + display columns of its content when it is not
-                       blank, holds no marker or form feed and is narrower
-                       than 65535 columns, else 0 (measure it there) */
-    uint16_t len;   /* its bytes without the newline, or 0xFFFF from
-                       0xFFFF on (search its end) */
-};
-
 /* The block being collected, which the next line may extend or decide. */
 enum pend_kind {
     P_NONE = 0,
@@ -117,10 +105,11 @@ struct rd {
     int has_eq_under;       /* some line is underlined with === */
     /*
      * Per line, what the statistics pass measured, so the pass that builds
-     * the tree need not search the line for its end and markers and
-     * measure it again.
+     * the tree need not search the line for markers and measure it again:
+     * 1 + display columns of its content when it is not blank and holds
+     * no marker or form feed, else 0 (measure it there).
      */
-    struct line_note *lw;
+    uint32_t *lw;
     size_t nlw, lw_cap, lw_bytes;   /* lw from pd_big_grow() */
     /* heading levels by style, 0 = not seen yet */
     int levels[S__MAX];
@@ -817,7 +806,7 @@ parse_line(const char *s, size_t len, struct pat *p)
  * unless a paragraph starts; in one-paragraph-a-line text neither holds.
  */
 static void
-note_line(struct rd *r, uint32_t w, size_t len)
+note_width(struct rd *r, uint32_t w)
 {
     if (r->nlw == r->lw_cap) {
         r->lw = pd_big_grow(r->lw, r->nlw * sizeof(*r->lw), &r->lw_bytes,
@@ -825,9 +814,7 @@ note_line(struct rd *r, uint32_t w, size_t len)
                             1024 * sizeof(*r->lw));
         r->lw_cap = r->lw_bytes / sizeof(*r->lw);
     }
-    r->lw[r->nlw].w = (uint16_t)(w < 0xFFFFu ? w : 0);
-    r->lw[r->nlw].len = (uint16_t)(len < 0xFFFFu ? len : 0xFFFFu);
-    r->nlw++;
+    r->lw[r->nlw++] = w;
 }
 
 static void
@@ -847,7 +834,6 @@ gather_stats(struct rd *r, const char *text, size_t n)
     while (pos < n) {
         const char *nl = memchr(text + pos, '\n', n - pos);
         size_t end = nl ? (size_t)(nl - text) : n, len, ind, mlen;
-        size_t raw = end - pos;
         const char *s = text + pos;
         const struct pd_marker_spelling *m;
         unsigned icols, total;
@@ -857,7 +843,7 @@ gather_stats(struct rd *r, const char *text, size_t n)
         pos = end + 1;
         ind = skip_indent(s, len, &icols);
         if (ind == len) {
-            note_line(r, 0, raw);
+            note_width(r, 0);
             if (seen)
                 blank_after = 1;
             prev_prose = 0;
@@ -869,7 +855,7 @@ gather_stats(struct rd *r, const char *text, size_t n)
         blank_after = 0;
         seen = 1;
         if (find_marker(s, len, 0, &m, &mlen) < len) {
-            note_line(r, 0, raw);
+            note_width(r, 0);
             prev_prose = 0;
             prev_nonblank = 0;
             continue;
@@ -879,12 +865,12 @@ gather_stats(struct rd *r, const char *text, size_t n)
             r->has_eq_under = 1;
         prev_nonblank = 1;
         if (p.kind != PK_PROSE) {
-            note_line(r, columns(s + ind, len - ind, NULL, NULL) + 1, raw);
+            note_width(r, columns(s + ind, len - ind, NULL, NULL) + 1);
             prev_prose = 0;
             continue;
         }
         w = columns(s + ind, len - ind, &wide, &narrow);
-        note_line(r, w + 1, raw);
+        note_width(r, w + 1);
         total = icols + w;
         if (icols >= 2)
             indented++;
@@ -1831,18 +1817,11 @@ pd_read_txt(struct pd_doc *doc, const unsigned char *in, size_t len,
     gather_stats(&r, s, n);
 
     while (pos < n) {
-        const struct line_note *ln = line - 1 < r.nlw ? &r.lw[line - 1] : NULL;
-        const char *nl;
-        size_t end;
+        const char *nl = memchr(s + pos, '\n', n - pos);
+        size_t end = nl ? (size_t)(nl - s) : n;
 
-        /* The statistics pass found the line's end already. */
-        if (ln != NULL && ln->len != 0xFFFFu)
-            end = pos + ln->len;
-        else {
-            nl = memchr(s + pos, '\n', n - pos);
-            end = nl ? (size_t)(nl - s) : n;
-        }
-        line_in(&r, s + pos, end - pos, line, ln != NULL ? ln->w : 0);
+        line_in(&r, s + pos, end - pos, line,
+                line - 1 < r.nlw ? r.lw[line - 1] : 0);
         /* Between lines the tree holds whole blocks only: the pending
          * one is not in it yet. */
         pd_stream_point(&r.b);
