@@ -33,13 +33,18 @@ struct id_ent {
  * keeps the memory the index touches small: with tens of thousands of
  * headings, clearing and faulting in a table of full entries (and of each
  * table it outgrew) cost more than the rest of the ids put together.
+ * The three come from pd_big_grow(): in a document of tens of thousands
+ * of headings their pages, faulted in 4 KiB at a time, cost an eighth of
+ * the time of txt -> html.
  */
 struct id_set {
     uint64_t *slot;     /* 0: empty; else hash << 32 | (entry number + 1) */
     size_t cap;         /* power of two */
+    size_t slot_bytes;  /* the block of slot */
     struct id_ent *ent;
-    size_t n, ent_cap;
-    struct pd_buf pool;
+    size_t n, ent_cap, ent_bytes;
+    char *pool;
+    size_t pool_len, pool_bytes;
 };
 
 struct html {
@@ -108,6 +113,7 @@ good_seq(const unsigned char *s, size_t n)
     return 0;
 }
 
+#ifndef PD_SSE2
 /*
  * End of the run of three-byte characters HTML allows from s[i]: the
  * bulk of Chinese text, its full-width punctuation included, taken with
@@ -138,6 +144,82 @@ three_run(const unsigned char *s, size_t i, size_t len)
     }
     return i;
 }
+#else
+/*
+ * The bytes of v that esc() copies as they are, as pd_run3() wants them
+ * (n: v shifted by one byte, byte k of it byte k + 1 of v): ASCII that
+ * special[] passes, and three-byte characters with lead bytes E1..EF but
+ * ED, where HTML allows every character but U+FDD0..U+FDEF (EF B7
+ * 90..AF) and U+FFFE, U+FFFF (EF BF BE..BF): an EF before B7 or BF is
+ * left to good_seq().  Full-width punctuation (EF BC, EF BD) passes.
+ */
+static inline void
+html_classes(__m128i v, __m128i n, unsigned *a, unsigned *l, unsigned *c)
+{
+    __m128i v2 = _mm_or_si128(v, _mm_set1_epi8(2));
+    /* 20..7F but " # (22, 23), $ & (24, 26), < > (3C, 3E), DEL; tab,
+     * LF.  The tests are combined before one movemask per class. */
+    __m128i sp = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(1)),
+                                    _mm_set1_epi8(0x23)),
+                     _mm_cmpeq_epi8(v2, _mm_set1_epi8(0x26))),
+        _mm_or_si128(_mm_cmpeq_epi8(v2, _mm_set1_epi8(0x3E)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7F))));
+    __m128i av = _mm_or_si128(
+        _mm_andnot_si128(sp, _mm_cmpgt_epi8(v, _mm_set1_epi8(0x1F))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8('\n'))));
+    /* Signed, E0..EF are -32..-17 and 80..BF are -128..-65.  B7 and BF
+     * are the bytes that OR 08 makes BF. */
+    __m128i lv = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33)),
+                               _mm_cmplt_epi8(v, _mm_set1_epi8(-16)));
+    __m128i bad = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)),
+                     _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED))),
+        _mm_and_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xEF)),
+                      _mm_cmpeq_epi8(_mm_or_si128(n, _mm_set1_epi8(8)),
+                                     _mm_set1_epi8((char)0xBF))));
+
+    *a = pd_mask16(av);
+    *l = pd_mask16(_mm_andnot_si128(bad, lv));
+    *c = pd_mask16(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+}
+
+/*
+ * From s[i] (more than 16 bytes left), the end of the run of bytes esc()
+ * copies as they are, 16-byte blocks at a time (pd_run3_block()).  Each
+ * block's next byte is read too: an EF at its end is checked against
+ * the byte after it.
+ */
+static size_t
+html_run(const unsigned char *s, size_t i, size_t len)
+{
+    size_t start = i;
+    unsigned carry = 0, bad = 0, a, l, c;
+
+    for (; len - i > 16; i += 16) {
+        html_classes(pd_load16(s + i), pd_load16(s + i + 1), &a, &l, &c);
+        if ((bad = pd_run3_block(a, l, c, &carry)) != 0)
+            break;
+    }
+    return pd_run3_end(s, start, bad ? i + pd_ctz(bad) : i);
+}
+
+/*
+ * The same for the last 16 bytes or fewer, from s[i] (s holds len >= 16
+ * bytes): the last sixteen, of which those before i are shifted out of
+ * the masks.  An EF at the very end is cut anyway.
+ */
+static size_t
+html_tail(const unsigned char *s, size_t i, size_t len)
+{
+    __m128i v = pd_load16(s + len - 16);
+    unsigned sh = (unsigned)(i - (len - 16)), a, l, c;
+
+    html_classes(v, _mm_srli_si128(v, 1), &a, &l, &c);
+    return pd_run3(a >> sh, l >> sh, c >> sh);
+}
+#endif
 
 /*
  * Append s escaped for text and attribute values: runs of plain bytes are
@@ -148,16 +230,34 @@ static void
 esc(struct pd_buf *out, const char *str, size_t len, int markers)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0, run, k, end;
+    size_t i = 0, run, k;
 
     while (i < len) {
         run = i;
         for (;;) {
+#ifdef PD_SSE2
+            /* Sixteen bytes a step, else one character. */
+            if (len - i > 16) {
+                if ((k = html_run(s, i, len)) > i) {
+                    i = k;
+                    continue;
+                }
+            } else if (len >= 16 && i < len &&
+                       (k = html_tail(s, i, len)) > 0) {
+                i += k;
+                continue;
+            }
+            if (i < len && s[i] < 0x80 && !special[s[i]])
+                i++;
+#else
+            size_t end;
+
             while (i < len && s[i] < 0x80 && !special[s[i]])
                 i++;
             end = three_run(s, i, len);
             if (end > i)
                 i = end;
+#endif
             else if (i < len && s[i] >= 0x80 &&
                      (k = good_seq(s + i, len - i)))
                 i += k;
@@ -335,7 +435,7 @@ id_find(const struct id_set *set, const char *s, size_t n, uint32_t hv)
             return sl;
         e = &set->ent[(uint32_t)*sl - 1];
         if ((uint32_t)(*sl >> 32) == hv && e->len == n &&
-            memcmp(set->pool.data + e->off, s, n) == 0)
+            memcmp(set->pool + e->off, s, n) == 0)
             return sl;
         i = (i + 1) & (set->cap - 1);
     }
@@ -357,15 +457,12 @@ id_add(struct id_set *set, const char *s, size_t n, uint32_t hv)
     }
     if ((set->n + 1) * 2 > set->cap) {
         uint64_t *old = set->slot;
-        size_t oldcap = set->cap, i;
+        size_t oldcap = set->cap, old_bytes = set->slot_bytes, i;
 
         set->cap = oldcap ? oldcap * 2 : 64;
-        /* calloc: fresh pages from the system need no clearing. */
-        set->slot = calloc(set->cap, sizeof(*set->slot));
-        if (set->slot == NULL) {
-            fputs("paidoc: out of memory\n", stderr);
-            abort();
-        }
+        set->slot_bytes = 0;
+        set->slot = pd_big_grow(NULL, 0, &set->slot_bytes,
+                                set->cap * sizeof(*set->slot));
         for (i = 0; i < oldcap; i++) {
             size_t j;
 
@@ -377,19 +474,29 @@ id_add(struct id_set *set, const char *s, size_t n, uint32_t hv)
                 j = (j + 1) & (set->cap - 1);
             set->slot[j] = old[i];
         }
-        free(old);
+        pd_big_free(old, old_bytes);
     }
     if (set->n == set->ent_cap) {
-        set->ent_cap = set->ent_cap ? set->ent_cap * 2 : 64;
-        set->ent = pd_xrealloc(set->ent, set->ent_cap * sizeof(*set->ent));
+        set->ent = pd_big_grow(set->ent, set->n * sizeof(*set->ent),
+                               &set->ent_bytes, set->ent_cap ?
+                               set->ent_cap * 2 * sizeof(*set->ent) :
+                               64 * sizeof(*set->ent));
+        set->ent_cap = set->ent_bytes / sizeof(*set->ent);
     }
+    if (set->pool_bytes - set->pool_len <= n)
+        set->pool = pd_big_grow(set->pool, set->pool_len, &set->pool_bytes,
+                                set->pool_len + n > set->pool_bytes * 2 ?
+                                set->pool_len + n + 1024 :
+                                set->pool_bytes ? set->pool_bytes * 2 :
+                                4096);
     sl = id_find(set, s, n, hv);
     e = &set->ent[set->n];
-    e->off = set->pool.len;
+    e->off = set->pool_len;
     e->len = (uint32_t)n;
     e->next = 1;
     *sl = (uint64_t)hv << 32 | (uint64_t)(set->n + 1);
-    pd_buf_put(&set->pool, s, n);
+    memcpy(set->pool + set->pool_len, s, n);
+    set->pool_len += n;
     return set->n++;
 }
 
@@ -446,6 +553,8 @@ unique_id(struct html *h)
 static int
 slug_sep(uint32_t c)
 {
+    if (c >= 0x4E00 && c <= 0x9FFF)
+        return 0;               /* the common case: Han */
     return (c >= 0x2000 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
         (c >= 0xFF01 && c <= 0xFF0F) || (c >= 0xFF1A && c <= 0xFF20) ||
         (c >= 0xFF3B && c <= 0xFF40) || (c >= 0xFF5B && c <= 0xFF65) ||
@@ -463,49 +572,79 @@ slug_sep(uint32_t c)
 static void
 make_id(struct html *h, const struct pd_node *n)
 {
-    const char *s;
-    size_t i = 0, len, mark;
+    const unsigned char *s;
+    size_t i = 0, len, mark, k = 0;
     int dash = 0;
+    char *d;
 
     pd_buf_clear(&h->scratch);
     pd_node_text(n, &h->scratch);
+    /*
+     * Written in place: a character (at most 4 bytes) and a '-' are
+     * added while the slug is shorter than SLUG_MAX.  A put per
+     * character cost more than the rest of the slug.
+     */
     pd_buf_clear(&h->id);
-    s = h->scratch.data;
+    pd_buf_grow(&h->id, SLUG_MAX + 8);
+    d = h->id.data;
+    s = (const unsigned char *)h->scratch.data;
     len = h->scratch.len;
-    while (i < len && h->id.len < SLUG_MAX) {
-        unsigned char b = (unsigned char)s[i];
+    while (i < len && k < SLUG_MAX) {
+        unsigned char b = s[i];
+        uint32_t c;
 
         if (b < 0x80) {
             i++;
             if ((b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') ||
                 b == '_') {
-                if (dash && h->id.len > 0)
-                    pd_buf_putc(&h->id, '-');
-                pd_buf_putc(&h->id, b);
+                if (dash && k > 0)
+                    d[k++] = '-';
+                d[k++] = (char)b;
                 dash = 0;
             } else if (b >= 'A' && b <= 'Z') {
-                if (dash && h->id.len > 0)
-                    pd_buf_putc(&h->id, '-');
-                pd_buf_putc(&h->id, b + 32);
+                if (dash && k > 0)
+                    d[k++] = '-';
+                d[k++] = (char)(b + 32);
                 dash = 0;
             } else
                 dash = 1;
-        } else {
-            uint32_t c;
-
-            mark = i;
-            c = pd_utf8_decode(s, len, &i);
-
-            if (slug_sep(c)) {
-                dash = 1;
-                continue;
-            }
-            if (dash && h->id.len > 0)
-                pd_buf_putc(&h->id, '-');
-            pd_buf_put(&h->id, s + mark, i - mark);
-            dash = 0;
+            continue;
         }
+        /* Lead E1..EC, EE, EF and two continuation bytes is always a
+         * character (U+1000..U+CFFF, U+E000..U+FFFF): most of CJK text,
+         * decoded and copied here without a call. */
+        if (b >= 0xE1 && b != 0xED && b <= 0xEF && len - i >= 3 &&
+            (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            c = ((uint32_t)(b & 0x0F) << 12) |
+                ((uint32_t)(s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);
+            if (slug_sep(c))
+                dash = 1;
+            else {
+                if (dash && k > 0)
+                    d[k++] = '-';
+                d[k] = (char)b;
+                d[k + 1] = (char)s[i + 1];
+                d[k + 2] = (char)s[i + 2];
+                k += 3;
+                dash = 0;
+            }
+            i += 3;
+            continue;
+        }
+        mark = i;
+        c = pd_utf8_decode(h->scratch.data, len, &i);
+        if (slug_sep(c)) {
+            dash = 1;
+            continue;
+        }
+        if (dash && k > 0)
+            d[k++] = '-';
+        while (mark < i)            /* 1 to 4 bytes: no memcpy() call */
+            d[k++] = (char)s[mark++];
+        dash = 0;
     }
+    h->id.len = k;
+    d[k] = '\0';
     if (h->id.len == 0)
         pd_buf_puts(&h->id, "section");
     unique_id(h);
@@ -947,9 +1086,9 @@ html_end(struct pd_walker *w)
         cr(h);
         pd_buf_puts(h->out, "</body>\n</html>\n");
     }
-    free(h->ids.slot);
-    free(h->ids.ent);
-    pd_buf_free(&h->ids.pool);
+    pd_big_free(h->ids.slot, h->ids.slot_bytes);
+    pd_big_free(h->ids.ent, h->ids.ent_bytes);
+    pd_big_free(h->ids.pool, h->ids.pool_bytes);
     pd_buf_free(&h->scratch);
     pd_buf_free(&h->id);
     free(h);

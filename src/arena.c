@@ -85,6 +85,49 @@ pd_map_huge(size_t n)
     return q;
 }
 
+void *
+pd_big_grow(void *p, size_t used, size_t *cap, size_t n)
+{
+    void *q;
+    size_t map;
+
+    if (n <= *cap)
+        return p;
+    if (n < PD_BIG_MIN) {
+        /* calloc: a new block is zero (a slot table, say). */
+        if (p == NULL) {
+            if ((q = calloc(1, n)) == NULL) {
+                fputs("paidoc: out of memory\n", stderr);
+                abort();
+            }
+        } else
+            q = pd_xrealloc(p, n);
+        *cap = n;
+        return q;
+    }
+    map = (n + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    if (map < n || (q = pd_map_huge(map)) == NULL) {
+        fputs("paidoc: out of memory\n", stderr);
+        abort();
+    }
+    if (used > 0)
+        memcpy(q, p, used);
+    pd_big_free(p, *cap);
+    *cap = map;
+    return q;
+}
+
+void
+pd_big_free(void *p, size_t cap)
+{
+    if (p == NULL)
+        return;
+    if (cap >= PD_BIG_MIN)
+        munmap(p, cap);
+    else
+        free(p);
+}
+
 struct pd_arena *
 pd_arena_new(void)
 {

@@ -90,6 +90,14 @@ pd_buf_set_sink(struct pd_buf *b,
     b->sink = sink;
     b->sink_ud = ud;
     b->sink_failed = 0;
+    /*
+     * Room for what comes between checkpoints, at once: grown by
+     * doubling, the buffer was copied at each step into pages faulted in
+     * afresh, twice the pages it ends up with.  A block this big is
+     * mapped on its own, and only the pages written are faulted in.
+     */
+    if (sink != NULL)
+        pd_buf_grow(b, PD_BUF_FLUSH_AT + PD_BUF_FLUSH_AT / 2);
 }
 
 /* Pass all but the last keep bytes to the sink. */

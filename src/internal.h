@@ -39,6 +39,106 @@ struct pd_node *pd_add_text_ref(struct pd_builder *b, const char *s,
      ~((w) ^ (UINT64_C(0x0101010101010101) * (unsigned char)(c))) &       \
      UINT64_C(0x8080808080808080))
 
+/*
+ * Sixteen bytes a step where SSE2 is there (always on x86-64): the hot
+ * scans (text validation, HTML escaping, columns, markers) take twice the
+ * bytes of a SWAR step with fewer instructions each.  Each such scan keeps
+ * its portable form for other targets (and for its last bytes).
+ */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define PD_SSE2 1
+
+/** Sixteen bytes from p, any alignment. */
+static inline __m128i
+pd_load16(const void *p)
+{
+    return _mm_loadu_si128((const __m128i *)p);
+}
+
+/** Bit n set when byte n of v is c. */
+static inline unsigned
+pd_eq16(__m128i v, char c)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+
+/** Bit n set when byte n of v has its top bit set, i.e. for nonzero bytes
+ *  of a comparison result. */
+static inline unsigned
+pd_mask16(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(v);
+}
+
+/** Index of the lowest set bit; m is not 0. */
+static inline unsigned
+pd_ctz(unsigned m)
+{
+    return (unsigned)__builtin_ctz(m);
+}
+
+/**
+ * Of a 16-byte window classified into bytes that stand alone (a: ASCII
+ * the caller accepts), lead bytes of three-byte characters it accepts
+ * (l) and continuation bytes (c), one bit per byte: how many bytes from
+ * the start are whole characters of those kinds, 0..16.  A byte is in
+ * place when it stands alone or leads and no lead one or two bytes
+ * before wants it as a continuation, or when it is a continuation that
+ * such a lead wants; the run ends at the first byte out of place, or
+ * before a character the window cuts off.  This is how text mostly made
+ * of CJK characters (three bytes each, full-width punctuation included)
+ * and ASCII between them is checked without a step per character.
+ */
+static inline unsigned
+pd_run3(unsigned a, unsigned l, unsigned c)
+{
+    unsigned want = (l << 1 | l << 2) & 0xFFFFu;
+    unsigned bad = (~(a | l | c) | (c ^ want)) & 0xFFFFu;
+    unsigned n = bad ? pd_ctz(bad) : 16;
+
+    /* Back up over a character that the end of the run cuts. */
+    if (n >= 1 && (l >> (n - 1) & 1u))
+        n -= 1;
+    else if (n >= 2 && (l >> (n - 2) & 1u))
+        n -= 2;
+    return n;
+}
+
+/**
+ * pd_run3() over 16-byte blocks one after another, for long runs: the
+ * next block is loaded whatever this one holds, so the blocks do not
+ * wait for each other (a window that starts where the last one ended
+ * must wait for its length, and took about as long as a loop over the
+ * characters).  *carry is what leads at the end of the previous block
+ * want of this one (0 at the start of a run).  Returns the bits of the
+ * bytes out of place and sets *carry for the next block.
+ */
+static inline unsigned
+pd_run3_block(unsigned a, unsigned l, unsigned c, unsigned *carry)
+{
+    unsigned want = l << 1 | l << 2 | *carry;
+
+    *carry = want >> 16;
+    return (~(a | l | c) | (c ^ want)) & 0xFFFFu;
+}
+
+/**
+ * Where a run of blocks from start that is in place up to stop ends on a
+ * whole character: before a three-byte character it cuts.  In a run, a
+ * byte from C0 on can only be such a lead.
+ */
+static inline size_t
+pd_run3_end(const unsigned char *s, size_t start, size_t stop)
+{
+    if (stop > start && s[stop - 1] >= 0xC0)
+        return stop - 1;
+    if (stop - start >= 2 && s[stop - 2] >= 0xC0)
+        return stop - 2;
+    return stop;
+}
+#endif
+
 /**
  * n bytes of fresh (zero) memory mapped at a 2 MiB boundary and marked for
  * transparent huge pages, or NULL.  Release with munmap(p, n).  On a VM a
@@ -46,6 +146,21 @@ struct pd_node *pd_add_text_ref(struct pd_builder *b, const char *s,
  * big buffers that will be filled come from here.
  */
 void *pd_map_huge(size_t n);
+
+/**
+ * A block for an array that may grow big (a table per heading, per
+ * line): p (NULL at first) holds *cap bytes, of which the first `used`
+ * are kept; returns it with room for at least n bytes and sets *cap.
+ * Below PD_BIG_MIN bytes it is malloc'ed; from there on it is whole
+ * 2 MiB pages from pd_map_huge(), in which it grows without moving
+ * until they are full: some tens of kilobytes in 4 KiB pages cost as
+ * much to fault in as a huge page, and megabytes cost some hundred
+ * times more.  A block got from NULL is zero; bytes a growth adds are
+ * not cleared.  Release with pd_big_free(p, cap).
+ */
+#define PD_BIG_MIN ((size_t)64 << 10)
+void *pd_big_grow(void *p, size_t used, size_t *cap, size_t n);
+void pd_big_free(void *p, size_t cap);
 
 /** malloc/realloc that abort with one line on out of memory. */
 void *pd_xmalloc(size_t n);
